@@ -1,0 +1,24 @@
+from django.urls import reverse
+
+from .models import TERRITORIAL_KINDS
+from .registry import registry
+
+
+def navigation(request):
+    """Menu entries that fit the kinds of organisation the user belongs to."""
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {"nav_items": []}
+    kinds = user.kinds
+    items = [(0, "Accueil", reverse("home"))]
+    for item in registry.nav:
+        if item.kinds & kinds:
+            items.append((item.order, item.label, reverse(item.url_name)))
+    items.append((900, "Organisations", reverse("accounts:organization_list")))
+    items.sort(key=lambda i: i[0])
+    current = request.path
+    nav = []
+    for _, label, url in items:
+        active = current == url if url == "/" else current.startswith(url)
+        nav.append({"label": label, "url": url, "active": active})
+    return {"nav_items": nav, "user_is_territorial": bool(kinds & set(TERRITORIAL_KINDS))}

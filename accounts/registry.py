@@ -1,0 +1,53 @@
+"""Extension points owned by accounts, filled by the apps above it in their AppConfig.ready().
+
+A lower app never imports a higher one (style.md): where the foundation must show what a
+domain app knows (a menu entry, a home panel, an organisation's presence in a territory), the
+domain app registers itself here.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    kinds: frozenset
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    template_name: str
+    kinds: frozenset
+    context: object = None  # callable(request) -> dict, or None
+    order: int = 100
+
+
+@dataclass
+class Registry:
+    nav: list = field(default_factory=list)
+    home_panels: list = field(default_factory=list)
+    # callables(territory_codes_subquery) -> Q on Organization: "works in these communes"
+    presence: list = field(default_factory=list)
+
+
+registry = Registry()
+
+
+def register_nav(label, url_name, kinds, order=100):
+    item = NavItem(label, url_name, frozenset(kinds), order)
+    if item not in registry.nav:
+        registry.nav.append(item)
+
+
+def register_home_panel(template_name, kinds, context=None, order=100):
+    panel = HomePanel(template_name, frozenset(kinds), context, order)
+    if panel not in registry.home_panels:
+        registry.home_panels.append(panel)
+
+
+def register_presence(func):
+    """func(communes) -> Q over Organization, true where it works in one of those communes."""
+    if func not in registry.presence:
+        registry.presence.append(func)
