@@ -40,9 +40,7 @@ def org(siren):
 @transaction.atomic
 def seed(stdout):
     for kind, siren, name, territory in ORGANIZATIONS:
-        organization, created = Organization.objects.get_or_create(
-            siren=siren, defaults={"kind": kind, "name": name}
-        )
+        organization, created = Organization.objects.get_or_create(siren=siren, defaults={"kind": kind, "name": name})
         if territory:
             organization.set_territory(territory)
     city, state = org("200069854"), org("178600011")

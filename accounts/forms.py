@@ -44,9 +44,7 @@ class OrganizationAddForm(forms.Form):
         required=False,
         help_text="Facultatif. Une invitation lui est envoyée si l'organisation n'a pas encore d'administrateur.",
     )
-    enrolled_by = forms.ModelChoiceField(
-        label="Au titre de", queryset=Organization.objects.none(), empty_label=None
-    )
+    enrolled_by = forms.ModelChoiceField(label="Au titre de", queryset=Organization.objects.none(), empty_label=None)
 
     def __init__(self, *args, sponsors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,9 +67,7 @@ class OrganizationAddForm(forms.Form):
             if data["kind"] in TERRITORIAL_KINDS and not territory:
                 self.add_error("territory", "Une collectivité ou un service de l'État couvre au moins une commune.")
             if data["kind"] not in TERRITORIAL_KINDS and territory:
-                self.add_error(
-                    "territory", "Un bailleur ou un opérateur peut agir partout : laissez ce champ vide."
-                )
+                self.add_error("territory", "Un bailleur ou un opérateur peut agir partout : laissez ce champ vide.")
         return data
 
 

@@ -27,8 +27,8 @@ class Versioned(models.Model):
 
     def save_if_current(self, expected_version, fields):
         values = {name: getattr(self, name) for name in fields}
-        updated = type(self).objects.filter(pk=self.pk, version=expected_version).update(
-            version=F("version") + 1, **values
+        updated = (
+            type(self).objects.filter(pk=self.pk, version=expected_version).update(version=F("version") + 1, **values)
         )
         if not updated:
             raise StaleEdit
@@ -272,9 +272,7 @@ class TerritoryCommune(models.Model):
     class Meta:
         verbose_name = "commune du territoire"
         verbose_name_plural = "communes du territoire"
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "insee_code"], name="unique_commune_per_org")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organization", "insee_code"], name="unique_commune_per_org")]
         ordering = ["insee_code"]
 
     def __str__(self):
@@ -292,9 +290,7 @@ class Enrolment(models.Model):
     class Meta:
         verbose_name = "référencement"
         verbose_name_plural = "référencements"
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "enrolled_by"], name="unique_enrolment")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organization", "enrolled_by"], name="unique_enrolment")]
 
     def __str__(self):
         return f"{self.organization} référencée par {self.enrolled_by}"
@@ -320,9 +316,7 @@ class Membership(models.Model):
     class Meta:
         verbose_name = "appartenance"
         verbose_name_plural = "appartenances"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organization"], name="unique_membership")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="unique_membership")]
         ordering = ["organization__name", "user__email"]
 
     def __str__(self):
@@ -333,4 +327,3 @@ class Membership(models.Model):
             self.role == Role.ADMIN
             and not self.organization.memberships.filter(role=Role.ADMIN).exclude(pk=self.pk).exists()
         )
-

@@ -15,8 +15,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 STALE_MESSAGE = "Action déjà effectuée ou devenue impossible : la page affichait un état dépassé."
 CONCURRENT_MESSAGE = (
-    "Quelqu'un a modifié cet élément au même moment. Votre action n'a pas été enregistrée : "
-    "voici l'état actuel."
+    "Quelqu'un a modifié cet élément au même moment. Votre action n'a pas été enregistrée : voici l'état actuel."
 )
 
 

@@ -5,11 +5,11 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from .filters import OrganizationFilter
 from .forms import InviteForm, OrganizationAddForm, OrganizationEditForm
 from .invitations import AlreadyMember, invite_member
 from .models import Enrolment, Membership, Organization, Role, StaleEdit
 from .registry import registry
-from .filters import OrganizationFilter
 from .tables import OrganizationTable
 
 
@@ -61,9 +61,7 @@ def organization_detail(request, pk):
             "is_admin": request.user.is_admin_of(organization),
             "memberships": memberships,
             "territory": organization.territory_codes,
-            "enrolled_by": Organization.objects.visible_to(request.user).filter(
-                enrolled__organization=organization
-            ),
+            "enrolled_by": Organization.objects.visible_to(request.user).filter(enrolled__organization=organization),
             "invite_form": InviteForm(),
             "can_invite_first_admin": can_invite_first_admin(request.user, organization),
         },
@@ -76,10 +74,7 @@ def sponsor_orgs(user):
 
 
 def can_invite_first_admin(user, organization):
-    return (
-        not organization.has_admin()
-        and sponsor_orgs(user).filter(enrolled__organization=organization).exists()
-    )
+    return not organization.has_admin() and sponsor_orgs(user).filter(enrolled__organization=organization).exists()
 
 
 def organization_add(request):
@@ -100,9 +95,7 @@ def organization_add(request):
             )
             invited = False
             if data["admin_email"] and not organization.has_admin():
-                invite_member(
-                    organization=organization, email=data["admin_email"], role=Role.ADMIN, by=request.user
-                )
+                invite_member(organization=organization, email=data["admin_email"], role=Role.ADMIN, by=request.user)
                 invited = True
         if form.existing:
             messages.info(

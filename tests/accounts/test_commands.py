@@ -53,11 +53,18 @@ def test_add_organization_refuses_a_duplicate_siren():
 
 def test_add_organization_exit_status_is_1_with_a_french_message(tmp_path):
     """The real command line, as an operator types it: status 1 and the reason on stderr."""
-    env = {"DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1", "SQLITE_PATH": str(tmp_path / "db.sqlite3"), "PATH": "/usr/bin:/bin"}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "1",
+        "SQLITE_PATH": str(tmp_path / "db.sqlite3"),
+        "PATH": "/usr/bin:/bin",
+    }
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, check=True)
     result = subprocess.run(
         [sys.executable, "manage.py", "add_organization", "landlord", "732829321", "X"],
-        env=env, capture_output=True, text=True,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     assert "clé de contrôle" in result.stderr

@@ -11,7 +11,9 @@ def url(org):
 
 def test_landlord_admin_invites_a_member(client_of, cast, landlord, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        client_of(cast["landlord_admin"]).post(url(landlord), {"email": "nouveau@habitat-du-clain.fr", "role": "member"})
+        client_of(cast["landlord_admin"]).post(
+            url(landlord), {"email": "nouveau@habitat-du-clain.fr", "role": "member"}
+        )
     membership = Membership.objects.get(user__email="nouveau@habitat-du-clain.fr")
     assert membership.organization == landlord
     assert membership.role == "member"
@@ -19,24 +21,42 @@ def test_landlord_admin_invites_a_member(client_of, cast, landlord, mailoutbox, 
     assert "choisissez votre mot de passe" in mailoutbox[0].body
 
 
-def test_invited_user_chooses_a_password_and_logs_in(client, client_of, cast, landlord, mailoutbox, django_capture_on_commit_callbacks):
+def test_invited_user_chooses_a_password_and_logs_in(
+    client, client_of, cast, landlord, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        client_of(cast["landlord_admin"]).post(url(landlord), {"email": "nouveau@habitat-du-clain.fr", "role": "viewer"})
+        client_of(cast["landlord_admin"]).post(
+            url(landlord), {"email": "nouveau@habitat-du-clain.fr", "role": "viewer"}
+        )
     client.logout()
     link = next(line for line in mailoutbox[0].body.splitlines() if "/mot-de-passe/nouveau/" in line)
     path = link.split("127.0.0.1:8000")[1]
     response = client.get(path, follow=True)  # Django swaps the token for a session, then redirects
-    response = client.post(response.redirect_chain[-1][0], {"new_password1": "un-mot-de-passe-solide-26", "new_password2": "un-mot-de-passe-solide-26"})
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": "un-mot-de-passe-solide-26", "new_password2": "un-mot-de-passe-solide-26"},
+    )
     assert response.status_code == 302
     assert client.login(username="nouveau@habitat-du-clain.fr", password="un-mot-de-passe-solide-26")
 
 
 def test_already_member_is_told(client_of, cast, landlord):
-    response = client_of(cast["landlord_admin"]).post(url(landlord), {"email": cast["landlord_member"].email, "role": "member"}, follow=True)
+    response = client_of(cast["landlord_admin"]).post(
+        url(landlord), {"email": cast["landlord_member"].email, "role": "member"}, follow=True
+    )
     assert "fait déjà partie" in response.text
 
 
-@pytest.mark.parametrize(("who", "status"), [("landlord_member", 403), ("landlord_viewer", 403), ("city_admin", 403), ("operator_admin", 404), ("outsider", 404)])
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("landlord_member", 403),
+        ("landlord_viewer", 403),
+        ("city_admin", 403),
+        ("operator_admin", 404),
+        ("outsider", 404),
+    ],
+)
 def test_others_cannot_invite(client_of, cast, landlord, who, status):
     response = client_of(cast[who]).post(url(landlord), {"email": "x@example.fr", "role": "admin"})
     assert response.status_code == status

@@ -22,7 +22,16 @@ def test_last_admin_cannot_be_removed(client_of, cast, landlord):
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
-@pytest.mark.parametrize(("who", "status"), [("landlord_member", 403), ("landlord_viewer", 403), ("city_admin", 404), ("landlord2_admin", 404), ("outsider", 404)])
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("landlord_member", 403),
+        ("landlord_viewer", 403),
+        ("city_admin", 404),
+        ("landlord2_admin", 404),
+        ("outsider", 404),
+    ],
+)
 def test_others_cannot_remove(client_of, cast, landlord, who, status):
     membership = Membership.objects.get(user=cast["landlord_viewer"])
     assert client_of(cast[who]).post(url(membership)).status_code == status

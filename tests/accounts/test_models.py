@@ -30,7 +30,9 @@ def test_luhn_rejects_any_single_digit_change():
         assert not luhn_ok(changed)
 
 
-@pytest.mark.parametrize(("raw", "code"), [("1053", "01053"), ("01053", "01053"), (1053.0, "01053"), ("2a004", "2A004")])
+@pytest.mark.parametrize(
+    ("raw", "code"), [("1053", "01053"), ("01053", "01053"), (1053.0, "01053"), ("2a004", "2A004")]
+)
 def test_insee_codes_keep_or_regain_their_leading_zero(raw, code):
     assert normalize_insee(raw) == code
 

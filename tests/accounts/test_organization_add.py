@@ -12,8 +12,13 @@ def test_city_admin_creates_a_landlord_and_invites_its_first_admin(
     with django_capture_on_commit_callbacks(execute=True):
         response = client_of(cast["city_admin"]).post(
             URL,
-            {"kind": "landlord", "siren": "732 829 320", "name": "Nouveau Bailleur", "admin_email": "Dir@Nouveau.fr",
-             "enrolled_by": city.pk},
+            {
+                "kind": "landlord",
+                "siren": "732 829 320",
+                "name": "Nouveau Bailleur",
+                "admin_email": "Dir@Nouveau.fr",
+                "enrolled_by": city.pk,
+            },
         )
     org = Organization.objects.get(siren="732829320")
     assert response.status_code == 302
@@ -26,7 +31,9 @@ def test_city_admin_creates_a_landlord_and_invites_its_first_admin(
 
 
 def test_existing_siren_is_enrolled_not_created_twice(client_of, cast, city, operator2):
-    other_city = Organization.create_with_territory(kind="city", siren="200069854", name="Ville voisine", territory=["86041"])
+    other_city = Organization.create_with_territory(
+        kind="city", siren="200069854", name="Ville voisine", territory=["86041"]
+    )
     assert not Enrolment.objects.filter(organization=other_city, enrolled_by=city).exists()
     response = client_of(cast["city_admin"]).post(
         URL, {"kind": "city", "siren": "200069854", "name": "Autre nom", "enrolled_by": city.pk}, follow=True

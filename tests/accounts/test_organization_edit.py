@@ -18,7 +18,16 @@ def test_city_admin_edits_its_name_and_territory(client_of, cast, city):
     assert city.territory_codes == ["86041", "86062", "86194"]
 
 
-@pytest.mark.parametrize(("who", "status"), [("landlord_member", 403), ("landlord_viewer", 403), ("city_admin", 403), ("landlord2_admin", 404), ("outsider", 404)])
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("landlord_member", 403),
+        ("landlord_viewer", 403),
+        ("city_admin", 403),
+        ("landlord2_admin", 404),
+        ("outsider", 404),
+    ],
+)
 def test_others_cannot_edit_the_landlord(client_of, cast, landlord, who, status):
     assert client_of(cast[who]).get(url(landlord)).status_code == status
 

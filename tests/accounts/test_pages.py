@@ -4,7 +4,11 @@ from django.urls import reverse
 
 @pytest.mark.parametrize(
     ("name", "title"),
-    [("legal_notice", "Mentions légales"), ("privacy", "Données personnelles"), ("accessibility", "Déclaration d'accessibilité")],
+    [
+        ("legal_notice", "Mentions légales"),
+        ("privacy", "Données personnelles"),
+        ("accessibility", "Déclaration d'accessibilité"),
+    ],
 )
 def test_legal_pages_are_public(client, db, name, title):
     response = client.get(reverse(name))
@@ -26,7 +30,12 @@ def test_home_requires_login(client, db):
 
 @pytest.mark.parametrize(
     ("who", "heading"),
-    [("landlord_admin", "vos prochaines étapes"), ("city_admin", "suivre votre territoire"), ("operator_admin", "vos prochaines étapes"), ("state_user", "suivre votre territoire")],
+    [
+        ("landlord_admin", "vos prochaines étapes"),
+        ("city_admin", "suivre votre territoire"),
+        ("operator_admin", "vos prochaines étapes"),
+        ("state_user", "suivre votre territoire"),
+    ],
 )
 def test_each_kind_has_its_home(client_of, cast, who, heading):
     response = client_of(cast[who]).get("/")
@@ -52,7 +61,10 @@ def test_login_with_wrong_password_gets_a_french_message(client, landlord_admin)
 
 
 def test_login_is_case_insensitive_on_the_email(client, landlord_admin):
-    response = client.post(reverse("accounts:login"), {"username": landlord_admin.email.upper(), "password": "motdepasse-de-test"})
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": landlord_admin.email.upper(), "password": "motdepasse-de-test"},
+    )
     assert response.status_code == 302
 
 

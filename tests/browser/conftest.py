@@ -34,7 +34,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium est absent : installez-le avec « apt-get install chromium » pour lancer les tests navigateur.")
+        pytest.skip(
+            "Chromium est absent : installez-le avec « apt-get install chromium » pour lancer les tests navigateur."
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

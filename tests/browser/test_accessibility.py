@@ -2,7 +2,13 @@ import pytest
 
 from tests.browser.conftest import log_in, serious_accessibility_violations
 
-PUBLIC = ["/compte/connexion/", "/mentions-legales/", "/donnees-personnelles/", "/accessibilite/", "/compte/mot-de-passe/oubli/"]
+PUBLIC = [
+    "/compte/connexion/",
+    "/mentions-legales/",
+    "/donnees-personnelles/",
+    "/accessibilite/",
+    "/compte/mot-de-passe/oubli/",
+]
 
 
 @pytest.mark.parametrize("path", PUBLIC)

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -15,7 +17,7 @@ DEMO = [
 @pytest.fixture
 def demo(transactional_db, settings):
     settings.DEBUG = True  # seed_demo refuses to run otherwise
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     settings.DEBUG = False
 
 

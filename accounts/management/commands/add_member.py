@@ -1,6 +1,6 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.invitations import AlreadyMember, invite_member
@@ -27,9 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"« {email} » n'est pas une adresse e-mail valide.") from None
         try:
             with transaction.atomic():
-                membership = invite_member(
-                    organization=organization, email=email, role=role, by=None, full_name=name
-                )
+                membership = invite_member(organization=organization, email=email, role=role, by=None, full_name=name)
         except AlreadyMember:
             raise CommandError(f"{email} fait déjà partie de {organization}.") from None
         self.stdout.write(

@@ -6,7 +6,7 @@ from accounts.validators import parse_insee_list
 
 
 class Command(BaseCommand):
-    help = "Crée une organisation : add_organization KIND SIREN \"NOM\" [--territory 86194,86041]"
+    help = 'Crée une organisation : add_organization KIND SIREN "NOM" [--territory 86194,86041]'
 
     def add_arguments(self, parser):
         parser.add_argument("kind", help="landlord, city, operator ou state")
@@ -21,9 +21,7 @@ class Command(BaseCommand):
             raise CommandError(f"Type « {kind} » inconnu : choisissez parmi {', '.join(Kind.values)}.")
         try:
             codes = parse_insee_list(territory)
-            organization = Organization.create_with_territory(
-                kind=kind, siren=siren, name=name, territory=codes
-            )
+            organization = Organization.create_with_territory(kind=kind, siren=siren, name=name, territory=codes)
         except ValidationError as error:
             messages = (
                 [m for ms in error.message_dict.values() for m in ms]
