@@ -30,6 +30,9 @@ class Registry:
     home_panels: list = field(default_factory=list)
     # callables(territory_codes_subquery) -> Q on Organization: "works in these communes"
     presence: list = field(default_factory=list)
+    # "app_label.Model" -> callables(user) -> Q: extra rows a higher app lets a user see
+    # (an operator sees the dwellings of its tenders and contracts).
+    visibility: dict = field(default_factory=dict)
 
 
 registry = Registry()
@@ -51,3 +54,15 @@ def register_presence(func):
     """func(communes) -> Q over Organization, true where it works in one of those communes."""
     if func not in registry.presence:
         registry.presence.append(func)
+
+
+def register_visibility(model_label, func):
+    """func(user) -> Q over the model: rows a higher app makes visible to `user`."""
+    funcs = registry.visibility.setdefault(model_label, [])
+    if func not in funcs:
+        funcs.append(func)
+
+
+def extra_visibility(model_label, user):
+    """The Q objects registered for `model_label` (see register_visibility)."""
+    return [func(user) for func in registry.visibility.get(model_label, [])]

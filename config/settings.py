@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Ours, in dependency order: a later app may import an earlier one, never the reverse.
     "accounts",
+    "leases",
 ]
 
 MIDDLEWARE = [
