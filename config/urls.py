@@ -9,5 +9,6 @@ urlpatterns = [
     path("donnees-personnelles/", accounts_views.legal_page, {"template": "privacy"}, name="privacy"),
     path("accessibilite/", accounts_views.legal_page, {"template": "accessibility"}, name="accessibility"),
     path("compte/", include("accounts.urls")),
+    path("parc/", include("leases.urls")),
     path("admin/", admin.site.urls),
 ]
