@@ -10,6 +10,7 @@ from django.utils.choices import BaseChoiceIterator
 
 from accounts.models import Organization
 
+from .addresses import fold
 from .models import FIBRE_READY_STATES, EquipmentStatus, FibreState, Lodging, Qpv, Residence
 
 OUTSIDE_QPV = "HZ"  # the RPLS code for "hors zone", as in QPV_CODE / PLG_QP24
@@ -48,8 +49,10 @@ def search_stock(queryset, value, fields):
     """Every word must match one of `fields` (lookups), so "12 bel air" finds 12 rue de Bel Air."""
     for word in value.split()[:8]:
         condition = Q()
-        for lookup in fields:
-            condition |= Q(**{lookup: word})
+        # RPLS extracts write streets in capitals without accents: "cités" also looks for "CITES".
+        for variant in {word, fold(word)} - {""}:
+            for lookup in fields:
+                condition |= Q(**{lookup: variant})
         queryset = queryset.filter(condition)
     return queryset
 

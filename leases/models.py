@@ -54,7 +54,7 @@ class Qpv(models.Model):
 
     @property
     def insee_codes(self):
-        return [c.insee_code for c in self.communes.all()]
+        return sorted(c.insee_code for c in self.communes.all())
 
 
 class QpvCommune(models.Model):
