@@ -20,7 +20,7 @@ def not_in_the_future(day):
 class EquipmentForm(forms.Form):
     """What a dwelling has from a given day: a dated fact, never a plain overwrite."""
 
-    status = forms.ChoiceField(label="Équipement", choices=EquipmentStatus.choices)
+    status = forms.ChoiceField(label="Nouvel état d'équipement", choices=EquipmentStatus.choices)
     effective_date = forms.DateField(
         label="Date d'effet",
         widget=DateInput(),
