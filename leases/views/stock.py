@@ -231,7 +231,7 @@ def residence_detail(request, pk):
     summary = lodgings.summary()
     table = LodgingTable(
         lodgings.in_stock().select_related("residence", "qpv", "landlord").with_occupancy(),
-        exclude=["select", "residence", "commune_name", "landlord", "exit_reason"],
+        exclude=["select", "residence", "commune_name", "landlord", "fibre", "exit_reason"],
     )
     table.caption = f"Logements de la résidence {residence.name}"
     configure(table, request)
