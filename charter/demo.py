@@ -108,7 +108,9 @@ def seed(stdout):
         for commitment in demo_commitments(signature, kinds, today, days):
             commitment.save()
         signed_at = timezone.now() - datetime.timedelta(days=days)
-        signature.sign(by=admin, name=admin.full_name, function=function, fingerprint=charter.fingerprint)
+        signature.sign(
+            by=admin, signatory_name=admin.full_name, signatory_function=function, fingerprint=charter.fingerprint
+        )
         signature.save()
         Signature.objects.filter(pk=signature.pk).update(signed_at=signed_at)
         backdate(signature, invited_at, signed_at)

@@ -53,7 +53,8 @@ def log_creation(obj, *, by, state, description=None):
     )
 
 
-def is_city_admin_of(user, charter):
+def is_city_admin_of(charter, user):
+    """Transition permission (instance, user): an admin of the charter's city decides."""
     return user.has_role(charter.city_id, Role.ADMIN)
 
 
@@ -355,7 +356,8 @@ class SignatureQuerySet(models.QuerySet):
         return self.exclude(state=Signature.State.SUPERSEDED)
 
 
-def is_org_admin_of(user, signature):
+def is_org_admin_of(signature, user):
+    """Transition permission (instance, user): only an admin of the organisation answers for it."""
     return user.is_admin_of(signature.organization_id)
 
 
@@ -471,7 +473,7 @@ class Signature(ConcurrentTransitionMixin, models.Model):
         permission=is_org_admin_of,
         custom={"label": "Signer la charte", "form": True},
     )
-    def sign(self, *, by, name, function, fingerprint):
+    def sign(self, *, by, signatory_name, signatory_function, fingerprint):
         """The admin signs the exact text shown (`fingerprint`); the commitments proposed so far come into force."""
         expected = self.charter.compute_fingerprint()
         if fingerprint != expected or expected != self.charter.fingerprint:
@@ -481,8 +483,8 @@ class Signature(ConcurrentTransitionMixin, models.Model):
             )
         self.signed_at = timezone.now()
         self.signed_by = by
-        self.signatory_name = name.strip()
-        self.signatory_function = function.strip()
+        self.signatory_name = signatory_name.strip()
+        self.signatory_function = signatory_function.strip()
         self.fingerprint = expected
         for commitment in self.commitments.select_related("kind"):
             commitment.signature = self
@@ -530,7 +532,7 @@ class Signature(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.INVITED, State.SIGNED],
         target=State.SUPERSEDED,
-        permission=lambda self, user: is_city_admin_of(user, self.charter),
+        permission=lambda self, user: is_city_admin_of(self.charter, user),
         custom={"hidden": True},
     )
     def supersede(self, *, by, description=None):

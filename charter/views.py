@@ -425,7 +425,11 @@ def signature_sign(request, pk):
         intro="Relisez le texte : la signature porte sur ce texte exact, identifié par son empreinte.",
         button="Signer la charte",
         success="La charte est signée. Votre attestation de signature est disponible ci-dessous.",
-        kwargs=lambda data: {"name": data["name"], "function": data["function"], "fingerprint": data["fingerprint"]},
+        kwargs=lambda data: {
+            "signatory_name": data["name"],
+            "signatory_function": data["function"],
+            "fingerprint": data["fingerprint"],
+        },
         form_kwargs=lambda signature: {
             "organization": signature.organization,
             "initial": {

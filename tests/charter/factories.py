@@ -63,7 +63,12 @@ def invite(charter, organization, *, by):
 
 
 def sign(signature, admin):
-    signature.sign(by=admin, name=admin.full_name, function="Directrice", fingerprint=signature.charter.fingerprint)
+    signature.sign(
+        by=admin,
+        signatory_name=admin.full_name,
+        signatory_function="Directrice",
+        fingerprint=signature.charter.fingerprint,
+    )
     signature.save()
     return Signature.objects.get(pk=signature.pk)
 

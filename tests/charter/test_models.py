@@ -163,7 +163,7 @@ def test_signature_keeps_the_fingerprint_who_and_when(signed, landlord_admin):
 
 def test_signing_refuses_another_text(invitation, landlord_admin):
     with pytest.raises(ValidationError, match="n'est pas celui de la charte publiée"):
-        invitation.sign(by=landlord_admin, name="Alice", function="DG", fingerprint="0" * 64)
+        invitation.sign(by=landlord_admin, signatory_name="Alice", signatory_function="DG", fingerprint="0" * 64)
 
 
 def test_two_admins_signing_at_once_give_one_signature(invitation, landlord, landlord_admin):
@@ -174,10 +174,14 @@ def test_two_admins_signing_at_once_give_one_signature(invitation, landlord, lan
     first = Signature.objects.get(pk=invitation.pk)
     second = Signature.objects.get(pk=invitation.pk)
     with transaction.atomic():
-        first.sign(by=landlord_admin, name="Alice", function="DG", fingerprint=first.charter.fingerprint)
+        first.sign(
+            by=landlord_admin, signatory_name="Alice", signatory_function="DG", fingerprint=first.charter.fingerprint
+        )
         first.save()
     with pytest.raises(ConcurrentTransition), transaction.atomic():
-        second.sign(by=second_admin, name="Albert", function="DGA", fingerprint=second.charter.fingerprint)
+        second.sign(
+            by=second_admin, signatory_name="Albert", signatory_function="DGA", fingerprint=second.charter.fingerprint
+        )
         second.save()
     stored = Signature.objects.get(pk=invitation.pk)
     assert (stored.state, stored.signatory_name, stored.signed_by) == ("signed", "Alice", landlord_admin)
