@@ -114,7 +114,7 @@ def test_constant_number_of_queries(
         )
     )
     client = client_of(cast["city_admin"])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         response = client.get(url(charter))
     assert response.status_code == 200
     assert response.text.count("Proposé, pas encore en vigueur") == min(2 * size, 50)  # 50 rows a page
