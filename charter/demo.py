@@ -101,6 +101,7 @@ def seed(stdout):
             continue
         invited_at = published + datetime.timedelta(days=2) if days else timezone.now() - datetime.timedelta(days=20)
         (signature,) = charter.invite([organization], by=city_admin, notify=False)
+        signature.invited_at = invited_at
         Signature.objects.filter(pk=signature.pk).update(invited_at=invited_at)
         backdate(signature, invited_at)
         if days is None:
