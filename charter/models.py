@@ -76,6 +76,16 @@ class CharterQuerySet(models.QuerySet):
         )
         return self.filter(Q(is_member(user, "city")) | Q(Exists(invited)))
 
+    def of_my_cities(self, user):
+        """The charters of the city organisations `user` belongs to (any role)."""
+        return self.filter(is_member(user, "city"))
+
+    def with_counts(self):
+        return self.annotate(
+            signed_count=models.Count("signatures", filter=Q(signatures__state=Signature.State.SIGNED)),
+            invited_count=models.Count("signatures", filter=Q(signatures__state=Signature.State.INVITED)),
+        )
+
     def update(self, **kwargs):
         """The text of a published charter never changes, not even through QuerySet.update()."""
         frozen = {name.removesuffix("_id") for name in TEXT_FIELDS} | set(TEXT_FIELDS)
@@ -351,6 +361,10 @@ class SignatureQuerySet(models.QuerySet):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(Q(is_member(user, "organization")) | Q(is_member(user, "charter__city")))
+
+    def of_my_organizations(self, user):
+        """The adhesions of the organisations `user` belongs to (any role)."""
+        return self.filter(is_member(user, "organization"))
 
     def current(self):
         return self.exclude(state=Signature.State.SUPERSEDED)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
 from accounts.exports import XLSX_CONTENT_TYPE, xlsx_bytes
-from accounts.models import StaleEdit, is_member
+from accounts.models import StaleEdit
 from accounts.transitions import STALE_MESSAGE, run_transition, user_may
 
 from . import exports, pdf
@@ -38,21 +38,17 @@ from .tables import FollowupTable
 
 def home_panel_city(request):
     charters = (
-        Charter.objects.filter(is_member(request.user, "city"))
-        .select_related("city")
-        .annotate(
-            signed_count=Count("signatures", filter=Q(signatures__state=Signature.State.SIGNED)),
-            invited_count=Count("signatures", filter=Q(signatures__state=Signature.State.INVITED)),
-        )
+        Charter.objects.of_my_cities(request.user)
         .exclude(state=Charter.State.SUPERSEDED)
+        .with_counts()
+        .select_related("city")
     )
     return {"charters": charters}
 
 
 def home_panel_partner(request):
     signatures = (
-        Signature.objects.filter(is_member(request.user, "organization"))
-        .current()
+        Signature.objects.of_my_organizations(request.user)
         .filter(state__in=[Signature.State.INVITED, Signature.State.SIGNED])
         .select_related("charter", "charter__city", "organization")
     )
@@ -64,16 +60,9 @@ def home_panel_partner(request):
 
 def charter_list(request):
     user = request.user
-    charters = (
-        Charter.objects.filter(is_member(user, "city"))
-        .select_related("city")
-        .annotate(
-            signed_count=Count("signatures", filter=Q(signatures__state=Signature.State.SIGNED)),
-            invited_count=Count("signatures", filter=Q(signatures__state=Signature.State.INVITED)),
-        )
-    )
+    charters = Charter.objects.of_my_cities(user).with_counts().select_related("city")
     signatures = (
-        Signature.objects.filter(is_member(user, "organization"))
+        Signature.objects.of_my_organizations(user)
         .select_related("charter", "charter__city", "organization")
         .order_by("-invited_at")
     )
@@ -121,7 +110,7 @@ def charter_detail(request, pk):
         "can_write": charter.can_write(user),
         "can_start_new_version": charter.can_start_new_version(user),
         "next_version": Charter.objects.filter(previous=charter).first(),
-        "own_signatures": Signature.objects.filter(charter=charter).filter(is_member(user, "organization")),
+        "own_signatures": Signature.objects.of_my_organizations(user).filter(charter=charter),
         "qpvs": charter.qpvs.all(),
     }
     if is_staff:

@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 
 URL = reverse("charter:charter_list")
@@ -35,3 +36,19 @@ def test_nav_and_home_panels(client_of, cast, charter, invitation):
     assert invitation.get_absolute_url() in landlord_home
     state_home = client_of(cast["state_user"]).get("/").text
     assert f'href="{URL}"' not in state_home
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_constant_number_of_queries(
+    client_of, cast, city, landlord, city_admin, kinds, size, django_assert_max_num_queries
+):
+    from charter.models import Charter, Signature
+
+    charters = Charter.objects.bulk_create(
+        Charter(city=city, title=f"Charte {i}", preamble="P", number=1, created_by=city_admin) for i in range(size)
+    )
+    Signature.objects.bulk_create(Signature(charter=c, organization=landlord, invited_by=city_admin) for c in charters)
+    for who in ("city_admin", "landlord_admin"):
+        client = client_of(cast[who])
+        with django_assert_max_num_queries(8):
+            assert client.get(URL).status_code == 200
