@@ -79,9 +79,13 @@ def test_export_has_the_same_rows(client_of, cast, signed, stock, trois_cites, l
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.values)
     assert rows[0][:4] == ("Organisation", "SIREN", "Type", "Adhésion")
-    by_org = {row[0]: row for row in rows[1:]}
-    assert by_org["Habitat du Clain"][13] == "20 %" and by_org["Habitat du Clain"][15] == "En bonne voie"
-    assert by_org["Logis de la Vienne"][15] == "En retard"
+    header = rows[0]
+    by_org = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    clain, vienne = by_org["Habitat du Clain"], by_org["Logis de la Vienne"]
+    assert (clain["Cible"], clain["Unité"], clain["Valeur actuelle"]) == (100, "%", 20)
+    assert (clain["Valeur à l'entrée en vigueur"], clain["Statut"]) == (20, "En bonne voie")
+    assert (vienne["Valeur actuelle"], vienne["Statut"]) == (25, "En retard")
+    assert vienne["Attendu aujourd'hui (trajectoire)"] > 90
 
 
 @pytest.mark.parametrize("who, status", [("landlord_admin", 403), ("outsider", 404), ("landlord2_admin", 404)])
