@@ -105,3 +105,96 @@ def submitted_bid(tender, operator, by, **kwargs):
     bid.submit(by=by)
     bid.save()
     return bid
+
+
+# -- a tender at any stage, through the real transitions ------------------------------------------
+
+STAGES = ["draft", "published", "opened", "evaluation", "awarded", "contracted"]
+
+
+def open_tender(tender, by):
+    tender.refresh_from_db()
+    tender.open(by=by)
+    tender.save()
+    tender.apply_opening(by=by)
+    return tender
+
+
+def start_evaluation(tender, by):
+    for bid in tender.bids.filter(state="opened"):
+        bid.admit(by=by)
+        bid.save()
+    tender.refresh_from_db()
+    tender.start_evaluation(by=by)
+    tender.save()
+    return tender
+
+
+def score_all(tender, by, values=None):
+    """values: {operator_pk: score on every criterion}; by default the cheapest wins."""
+    from operators.models import Score
+
+    bids = list(tender.bids.filter(state__in=["admissible", "ranked"]).order_by("unit_price_ht"))
+    for position, bid in enumerate(bids):
+        value = (values or {}).get(bid.operator_id, 90 - 10 * position)
+        for criterion in tender.criteria.all():
+            Score.objects.update_or_create(
+                bid=bid, criterion=criterion, defaults={"value": Decimal(value), "scored_by": by}
+            )
+
+
+def award(tender, by, reasons="Meilleure note pondérée."):
+    tender.refresh_from_db()
+    tender.award(by=by, reasons=reasons)
+    tender.save()
+    return tender.apply_award(by=by)
+
+
+def sign_contract(contract, landlord_user, operator_user, day=None):
+    from django.core.files.base import ContentFile
+
+    day = day or timezone.localdate()
+    contract.refresh_from_db()
+    contract.operator_sign(by=operator_user, signed_on=day)
+    contract.save()
+    contract.sign(by=landlord_user, signed_on=day, document=ContentFile(b"%PDF-1.4 signe", name="marche.pdf"))
+    contract.save()
+    contract.tender.refresh_from_db()
+    contract.tender.mark_contracted(by=landlord_user)
+    contract.tender.save()
+    return contract
+
+
+def tender_at(stage, *, landlord, landlord_user, bidders):
+    """A tender of `landlord` at `stage`. bidders: [(operator, user, unit price, commitments)].
+
+    Stages after the deadline are built in the past (published 60 days ago, deadline 20 days ago),
+    so that the real clock of the test sees the deadline passed."""
+    import time_machine
+
+    if stage in ("draft", "published"):
+        tender = make_tender(landlord)
+        if stage == "published":
+            publish(tender, landlord_user)
+            for operator, user, price, commitments in bidders:
+                submitted_bid(tender, operator, user, unit_price_ht=Decimal(price), commitments=commitments)
+        return tender
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=60), tick=False):
+        tender = make_tender(landlord)
+        publish(tender, landlord_user)
+        for operator, user, price, commitments in bidders:
+            submitted_bid(tender, operator, user, unit_price_ht=Decimal(price), commitments=commitments)
+    open_tender(tender, landlord_user)
+    if stage == "opened":
+        return tender
+    start_evaluation(tender, landlord_user)
+    if stage == "evaluation":
+        return tender
+    score_all(tender, landlord_user)
+    contract = award(tender, landlord_user)
+    if stage == "awarded":
+        tender.refresh_from_db()
+        return tender
+    sign_contract(contract, landlord_user, bidders[0][1] if bidders[0][0] == contract.operator else bidders[1][1])
+    tender.refresh_from_db()
+    return tender
