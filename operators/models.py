@@ -365,7 +365,10 @@ class Tender(ConcurrentTransitionMixin, Versioned):
         return sum(c.weight for c in self.criteria.all())
 
     def interested_operators(self):
-        return Organization.objects.filter(interests__tender=self).distinct()
+        """Operators that downloaded the documents, asked a question or prepared a bid."""
+        return Organization.objects.filter(
+            Q(interests__tender=self) | Q(bids__tender=self) | Q(tender_questions__tender=self)
+        ).distinct()
 
     def note_interest(self, operator, reason):
         """An operator showed interest (downloaded, asked, bid): it will hear of amendments."""
