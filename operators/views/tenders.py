@@ -28,6 +28,7 @@ from ..models import (
     OPENED_BID_STATES,
     Bid,
     BidState,
+    Contract,
     InterestReason,
     Question,
     Tender,
@@ -234,7 +235,7 @@ def tender_evaluation(request, pk):
 def tender_award_tab(request, pk):
     tender = visible_tender(request, pk)
     user = request.user
-    context = {"contract": getattr(tender, "contract", None) if tender.is_awarded else None}
+    context = {"contract": None}
     if tender.is_awarded:
         winner = tender.awarded_bid
         context["winner_name"] = winner.operator.name
@@ -252,6 +253,7 @@ def tender_award_tab(request, pk):
         )
         if user.has_territory or user.has_role(tender.landlord):
             context["statistics"] = tender.bid_statistics()
+        context["contract"] = Contract.objects.visible_to(user).filter(tender=tender).first()
     return page(request, tender, "award", "operators/tender_award.html", **context)
 
 
