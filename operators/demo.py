@@ -22,6 +22,7 @@ from .models import (
     Tender,
     TenderState,
     add_months,
+    ensure_rules_seeded,
 )
 
 HABITAT, LOGIS, TOITS = "501234561", "502345671", "503456782"
@@ -106,6 +107,7 @@ def seed(stdout):
     orgs = {o.siren: o for o in Organization.objects.filter(siren__in=[HABITAT, LOGIS, TOITS, FIBRECITE, RESEAU])}
     if len(orgs) < 5 or Tender.objects.filter(reference__startswith="DEMO-").exists():
         return
+    ensure_rules_seeded()
     habitat, logis, toits, fibrecite, reseau = (orgs[s] for s in (HABITAT, LOGIS, TOITS, FIBRECITE, RESEAU))
     now = timezone.now()
 

@@ -449,7 +449,8 @@ class Tender(ConcurrentTransitionMixin, Versioned):
         """An amendment must leave at least the minimum delay from its own date."""
         return (now or timezone.now()) + datetime.timedelta(days=self.min_days or 0)
 
-    def award_errors(self):
+    def award_errors(self, *, with_board_date=True):
+        """What forbids the award; the board date is asked in the award form itself."""
         errors = []
         bids = list(self.bids.filter(state__in=[BidState.ADMISSIBLE, BidState.RANKED]).prefetch_related("scores"))
         if not bids:
@@ -464,7 +465,7 @@ class Tender(ConcurrentTransitionMixin, Versioned):
                     f"L'offre de {bid.operator} est signalée anormalement basse : demandez et examinez sa "
                     "justification avant d'attribuer."
                 )
-        if self.is_formal and not self.board_decision_on:
+        if with_board_date and self.is_formal and not self.board_decision_on:
             errors.append("Procédure formalisée : indiquez la date de décision de la commission d'appel d'offres.")
         ranked = sorted(bids, key=lambda b: b.computed_total(), reverse=True)
         if len(ranked) > 1 and ranked[0].computed_total() == ranked[1].computed_total():
@@ -542,7 +543,7 @@ class Tender(ConcurrentTransitionMixin, Versioned):
         pass
 
     def _may_award(self):
-        return not self.award_errors()
+        return not self.award_errors(with_board_date=False)
 
     @fsm_log_by
     @transition(
@@ -556,6 +557,10 @@ class Tender(ConcurrentTransitionMixin, Versioned):
     def award(self, *, by, reasons):
         """Sets the award fields; `apply_award` (same transaction) ranks, decides the bids and
         prepares the contract. ConcurrentTransitionMixin: of two evaluators awarding at once, one wins."""
+        if self.is_formal and not self.board_decision_on:
+            raise ValidationError(
+                "Procédure formalisée : indiquez la date de décision de la commission d'appel d'offres."
+            )
         now = timezone.now()
         self.award_reasons = reasons
         self.awarded_at = now
@@ -1486,3 +1491,14 @@ class Release(models.Model):
 
     def __str__(self):
         return self.release_id
+
+
+def ensure_rules_seeded():
+    """The rules seeded by migration 0002, again (idempotent): for a database flushed after the
+    migrations ran (the demo on an emptied database, tests that truncate tables)."""
+    import importlib
+
+    from django.apps import apps
+
+    if not ProcurementRule.objects.exists():
+        importlib.import_module("operators.migrations.0002_procurement_rules").seed(apps, None)

@@ -228,7 +228,7 @@ def tender_evaluation(request, pk):
         criteria=criteria,
         bids=bids,
         ranking=scored,
-        award_errors=tender.award_errors() if tender.state == TenderState.EVALUATION else [],
+        award_errors=tender.award_errors(with_board_date=False) if tender.state == TenderState.EVALUATION else [],
     )
 
 
@@ -508,7 +508,7 @@ def tender_award(request, pk):
     return render(
         request,
         "operators/tender_award_form.html",
-        {"form": form, "tender": tender, "ranking": bids, "award_errors": tender.award_errors()},
+        {"form": form, "tender": tender, "ranking": bids, "award_errors": tender.award_errors(with_board_date=False)},
     )
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from operators.models import Bid
+from operators.models import Bid, ensure_rules_seeded
 from tests.operators.factories import make_tender, publish, submitted_bid, tender_at
 
 # The two bids of the cast: FibreCité is the cheapest (it wins by default), Réseau Solidaire loses.
@@ -11,6 +11,12 @@ RESEAU_SECRET = "SECRET-RESEAU engagement"
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def procurement_rules(db):
+    """The rules of migration 0002: a browser test run before on this worker may have flushed them."""
+    ensure_rules_seeded()
 
 
 @pytest.fixture
