@@ -129,23 +129,11 @@ def bid_create(request, pk):
     initial = {f: getattr(live, f) for f in BidForm.Meta.fields} if live else None
     form = BidForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            bid = form.save(commit=False)
-            bid.tender = tender
-            bid.operator = operator
-            bid.created_by = request.user
-            bid.version = (tender.bids.filter(operator=operator).aggregate(m=Max("version"))["m"] or 0) + 1
-            bid.replaces = live
-            bid.check_writable()
-            bid.save()
-            if live is not None:
-                BidDocument.objects.bulk_create(
-                    [
-                        BidDocument(bid=bid, title=d.title, file=d.file.name, sha256=d.sha256, size=d.size)
-                        for d in live.documents.all()
-                    ]
-                )
-            tender.note_interest(operator, InterestReason.BID)
+        try:
+            bid = create_draft(form, tender, operator, live, request.user)
+        except DeadlinePassed as error:
+            messages.error(request, error.messages[0])
+            return redirect("operators:tender_bids", pk=tender.pk)
         messages.success(
             request,
             "Brouillon enregistré. Il n'est visible que de votre organisation ; déposez-le avant la date limite"
@@ -153,6 +141,27 @@ def bid_create(request, pk):
         )
         return redirect(bid)
     return render(request, "operators/bid_form.html", {"form": form, "tender": tender, "live": live})
+
+
+def create_draft(form, tender, operator, live, user):
+    with transaction.atomic():
+        bid = form.save(commit=False)
+        bid.tender = tender
+        bid.operator = operator
+        bid.created_by = user
+        bid.version = (tender.bids.filter(operator=operator).aggregate(m=Max("version"))["m"] or 0) + 1
+        bid.replaces = live
+        bid.check_writable()
+        bid.save()
+        if live is not None:
+            BidDocument.objects.bulk_create(
+                [
+                    BidDocument(bid=bid, title=d.title, file=d.file.name, sha256=d.sha256, size=d.size)
+                    for d in live.documents.all()
+                ]
+            )
+        tender.note_interest(operator, InterestReason.BID)
+    return bid
 
 
 def bid_detail(request, pk):
