@@ -12,8 +12,15 @@ class ProcurementRuleAdmin(admin.ModelAdmin):
 
 
 class CriterionInline(admin.TabularInline):
+    """Criteria and weights are frozen at publication (domain.md §8), here too."""
+
     model = Criterion
     extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or obj.is_draft
+
+    has_add_permission = has_delete_permission = has_change_permission
 
 
 @admin.register(Tender)

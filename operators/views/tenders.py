@@ -175,7 +175,7 @@ def tender_bids(request, pk):
         context["bids"] = (
             Bid.objects.visible_to(user)
             .filter(tender=tender)
-            .select_related("operator")
+            .select_related("operator", "tender")
             .order_by("rank", "operator__name")
         )
     elif user.has_territory and tender.is_opened:
