@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",
     "leases",
     "charter",
+    "operators",
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,6 @@ urlpatterns = [
     path("compte/", include("accounts.urls")),
     path("parc/", include("leases.urls")),
     path("charte/", include("charter.urls")),
+    path("appels-d-offres/", include("operators.urls")),
     path("admin/", admin.site.urls),
 ]
