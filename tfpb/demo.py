@@ -155,7 +155,7 @@ def seed_communes():
 def seed_convention(landlord, communes, programmes, dates, epci, state):
     convention = Convention.objects.create(
         landlord=landlord,
-        reference=f"Convention TFPB 2025-2030 — {landlord.name.replace(' (fictif)', '')}",
+        reference="Convention d'utilisation de l'abattement de TFPB 2025-2030",
         report_due_month=12,
         report_due_day=15,
         created_by=admin_of(landlord),

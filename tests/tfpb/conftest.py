@@ -7,13 +7,14 @@ import pytest
 from django.apps import apps
 
 from tests.tfpb import factories
-from tfpb.models import ConventionState
+from tfpb.models import Axis, ConventionState
 
 
 @pytest.fixture(autouse=True)
 def referential(db):
     """The axes, the connectivity line and the deadline rules (a flushing test may have wiped them)."""
-    import_module("tfpb.migrations.0002_axes_and_rules").load(apps, None)
+    if not Axis.objects.exists():
+        import_module("tfpb.migrations.0002_axes_and_rules").load(apps, None)
 
 
 @pytest.fixture
