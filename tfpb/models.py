@@ -244,9 +244,6 @@ class Convention(ConcurrentTransitionMixin, Versioned):
     def reviewing_parties(self):
         return [p for p in self.parties.all() if p.reviews_reports]
 
-    def is_party(self, user):
-        return any(user.has_role(p.organization_id) for p in self.parties.all())
-
     def can_edit(self, user):
         """The landlord's admins and members draft the convention and its programmes."""
         return user.has_role(self.landlord_id, *EDITORS)
@@ -262,8 +259,10 @@ class Convention(ConcurrentTransitionMixin, Versioned):
         day = min(self.report_due_day, calendar.monthrange(due_year, self.report_due_month)[1])
         return datetime.date(due_year, self.report_due_month, day)
 
-    def can_open_report(self, year):
-        return self.state != ConventionState.DRAFT and year in self.years
+    def can_open_report(self, year, today=None):
+        """Once signed by all, for a year of the period up to next year (programmes are planned ahead)."""
+        today = today or timezone.localdate()
+        return self.state != ConventionState.DRAFT and year in self.years and year <= today.year + 1
 
     def _next_after_signature(self, **kwargs):
         return ConventionState.SIGNED if self.all_signed() else ConventionState.DRAFT
@@ -422,7 +421,8 @@ class Report(ConcurrentTransitionMixin, Versioned):
         """The report of `year`, created with one programme per QPV of the convention if missing."""
         if not convention.can_open_report(year):
             raise ValidationError(
-                f"Le bilan {year} ne peut pas être ouvert : la convention doit être signée et couvrir cette année."
+                f"Le programme {year} ne peut pas être ouvert : la convention doit être signée et couvrir cette "
+                "année, au plus tard l'an prochain."
             )
         report, created = cls.objects.get_or_create(convention=convention, year=year)
         if created:

@@ -105,7 +105,12 @@ def convention_detail(request, pk):
     reports = {r.year: r for r in convention.reports.all()}
     today = timezone.localdate()
     years = [
-        {"year": year, "report": reports.get(year), "due": convention.report_due_date(year)}
+        {
+            "year": year,
+            "report": reports.get(year),
+            "due": convention.report_due_date(year),
+            "can_open": convention.can_open_report(year, today),
+        }
         for year in convention.years
     ]
     return render(

@@ -25,7 +25,7 @@ def test_strangers_get_404(client_of, cast, convention, who):
 
 def test_the_deadline_rule_is_shown_and_marked_to_check(client_of, cast, convention):
     text = client_of(cast["city_admin"]).get(url(convention)).text
-    assert "31 mars 2025" in text
+    assert "Date limite de signature : <strong>31/03/2025</strong>" in text
     assert "à vérifier" in text
     assert "la convention respecte la date limite" in text
 

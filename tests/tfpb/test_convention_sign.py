@@ -37,7 +37,7 @@ def test_the_last_signature_makes_it_signed_by_all(client_of, cast, draft_conven
 def test_the_form_states_the_deadline(client_of, cast, draft_convention):
     response = client_of(cast["city_admin"]).get(url(draft_convention))
     assert response.status_code == 200
-    assert "31 mars 2025" in text(response)
+    assert "Date limite de signature : <strong>31/03/2025</strong>" in text(response)
     assert "Signer pour Grand Poitiers" in text(response)
 
 

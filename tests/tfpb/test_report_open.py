@@ -1,4 +1,5 @@
 import pytest
+import time_machine
 from django.urls import reverse
 
 from tests.tfpb.pages import text
@@ -48,3 +49,15 @@ def test_others_cannot_open(client_of, cast, convention, who, status):
 
 def test_get_is_not_allowed(client_of, cast, convention):
     assert client_of(cast["landlord_admin"]).get(url(convention)).status_code == 405
+
+
+@time_machine.travel("2026-11-26 10:00 +0100", tick=False)
+def test_programmes_open_up_to_next_year(client_of, cast, convention):
+    client = client_of(cast["landlord_admin"])
+    detail = text(client.get(convention.get_absolute_url()))
+    assert "Préparer le programme 2027" in detail
+    assert "Préparer le programme 2028" not in detail
+    client.post(url(convention), {"year": "2027"})
+    response = client.post(url(convention), {"year": "2028"}, follow=True)
+    assert "au plus tard l'an prochain" in text(response)
+    assert list(Report.objects.values_list("year", flat=True)) == [2027]
