@@ -12,5 +12,6 @@ urlpatterns = [
     path("parc/", include("leases.urls")),
     path("charte/", include("charter.urls")),
     path("appels-d-offres/", include("operators.urls")),
+    path("tfpb/", include("tfpb.urls")),
     path("admin/", admin.site.urls),
 ]
