@@ -7,7 +7,8 @@ abnormally low bid cannot be rejected without a justification, a contract cannot
 the standstill ends. Rule figures (thresholds, delays, ratios) are data: `ProcurementRule`.
 
 Who depends on this: `subscriptions` builds on `Contract` (landlord, operator, residences,
-unit_price_ht, vat_rate, start, end, state); the OCDS export fills `releases.record_release`.
+unit_price_ht, vat_rate, start, end, state); the open data (`releases.py`) stores an immutable OCDS
+`Release` at each event.
 """
 
 import datetime
@@ -1494,6 +1495,9 @@ class ReleaseQuerySet(models.QuerySet):
         return self.filter(tender__state__in=PUBLIC_TENDER_STATES)
 
     def update(self, **kwargs):
+        raise ImmutableRelease("Une publication OCDS est définitive : elle ne peut pas être modifiée.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
         raise ImmutableRelease("Une publication OCDS est définitive : elle ne peut pas être modifiée.")
 
     def delete(self):

@@ -88,7 +88,17 @@ def record_release(*, tender, tag, amendment=None, contract=None):
     """Store the OCDS release of one event, from the database as it stands now."""
     if tag not in TAGS:
         raise ValueError(f"Unknown OCDS release tag: {tag}")
-    tender = Tender.objects.select_related("landlord", "awarded_bid__operator").get(pk=tender.pk)
+    with transaction.atomic():
+        # The tender row is locked while the release is numbered: two events never share a number.
+        tender = (
+            Tender.objects.select_for_update(of=("self",))
+            .select_related("landlord", "awarded_bid__operator")
+            .get(pk=tender.pk)
+        )
+        return store_release(tender, tag, amendment=amendment, contract=contract)
+
+
+def store_release(tender, tag, *, amendment, contract):
     if contract is not None:
         contract = Contract.objects.select_related("operator").get(pk=contract.pk)
     elif tag in AWARD_TAGS:

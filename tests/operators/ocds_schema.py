@@ -81,3 +81,26 @@ def validation_errors(package):
     return [
         f"{'/'.join(str(p) for p in error.absolute_path)}: {error.message}" for error in validator.iter_errors(package)
     ]
+
+
+def numbers_in(data):
+    """Every number anywhere in `data` (a price shows up as one)."""
+    if isinstance(data, dict):
+        return set().union(*(numbers_in(v) for v in data.values())) if data else set()
+    if isinstance(data, list):
+        return set().union(*(numbers_in(v) for v in data)) if data else set()
+    if isinstance(data, bool):
+        return set()
+    return {data} if isinstance(data, int | float) else set()
+
+
+def shows(package, bid):
+    """Whether anything of `bid`'s content (prices, text, totals) appears in `package`."""
+    text = json.dumps(package, ensure_ascii=False)
+    price = f"{bid.unit_price_ht:.2f}"
+    return (
+        float(bid.unit_price_ht) in numbers_in(package)
+        or float(bid.total_value()) in numbers_in(package)
+        or price.replace(".", ",") in text
+        or (bool(bid.commitments) and bid.commitments in text)
+    )
