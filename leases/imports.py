@@ -135,8 +135,8 @@ def _text(max_length, required=False):
 
 
 _RPLS_ID = re.compile(r"[0-9A-Za-z_\-./]{1,20}")
-_INSEE = re.compile(r"\d{5}|2[AB]\d{3}")
-_POSTCODE = re.compile(r"\d{5}")
+_INSEE = re.compile(r"(?!00)\d{5}|2[AB]\d{3}")
+_POSTCODE = re.compile(r"(?!00)\d{5}")
 _CONSTRUCTION_TYPES = frozenset(ConstructionType.values)
 
 
@@ -152,8 +152,14 @@ def rpls_id(value):
     return text
 
 
+def _department_code(value):
+    """INSEE codes and postcodes of departments 01 to 09 lose their one leading zero in Excel."""
+    text = value.strip() if value.__class__ is str else cell_text(value)
+    return "0" + text if len(text) == 4 and text.isdigit() else text
+
+
 def insee_code(value):
-    text = cell_code(value, 5).upper()
+    text = _department_code(value).upper()
     if not text:
         raise ValueError("code INSEE obligatoire")
     if not _INSEE.fullmatch(text):
@@ -162,8 +168,8 @@ def insee_code(value):
 
 
 def postcode(value):
-    text = cell_code(value, 5)
-    if text and not (len(text) == 5 and text.isdigit()):
+    text = _department_code(value)
+    if text and not _POSTCODE.fullmatch(text):
         raise ValueError("code postal invalide (5 chiffres)")
     return sys.intern(text)
 
@@ -313,7 +319,8 @@ class Reader:
         self.ignored = [name for name in sheet.header if name and header_key(name) not in known]
 
     def rows(self):
-        """(line, values) of every row; values is None for a row with errors (already reported)."""
+        """(line, values, ok) of every row; a row with errors (already reported) is not ok and has
+        None in its failed cells: its other values still serve (a duplicate id is still named)."""
         single = len(self.plan) == 1
         for lines, rows in self.sheet.blocks():
             picked = [(value,) for value in map(self.pick, rows)] if single else list(map(self.pick, rows))
@@ -327,10 +334,11 @@ class Reader:
                 self.errors.add(lines[offset], name, value, reason)
                 bad.add(offset)
             if not bad:
-                yield from zip(lines, zip(*columns, strict=True), strict=True)
+                for line, values in zip(lines, zip(*columns, strict=True), strict=True):
+                    yield line, values, True
                 continue
             for offset, values in enumerate(zip(*columns, strict=True)):
-                yield lines[offset], (None if offset in bad else values)
+                yield lines[offset], values, offset not in bad
 
 
 class Importer:
@@ -419,18 +427,21 @@ class LodgingImport(Importer):
         fields = reader.fields
         total = sheet.total_rows or 0
         records = {}  # IDENT_REP -> (line, values)
+        refused_lines = {}  # IDENT_REP -> line, of rows with other errors
         pending = []
         done = 0
-        for line, values in reader.rows():
+        for line, values, ok in reader.rows():
             done += 1
-            if values is not None:
-                ident = values[0]
-                first = records.get(ident)
+            ident = values[0]
+            if ident is not None:
+                first = records[ident][0] if ident in records else refused_lines.get(ident)
                 if first is not None:
-                    errors.add(line, "IDENT_REP", ident, f"IDENT_REP en double : lignes {first[0]} et {line}.")
-                else:
+                    errors.add(line, "IDENT_REP", ident, f"IDENT_REP en double : lignes {first} et {line}.")
+                elif ok:
                     records[ident] = (line, values)
                     pending.append(ident)
+                else:
+                    refused_lines[ident] = line
             if done % CHUNK_ROWS == 0:
                 self._check_foreign(pending, records, errors)
                 pending = []
@@ -673,18 +684,15 @@ class LeaseImport(Importer):
         rows = {}  # (lodging pk, reference) -> (line, start, end)
         first_lines = {}
         done = 0
-        for line, values in reader.rows():
+        for line, values, ok in reader.rows():
             done += 1
             if done % CHUNK_ROWS == 0:
                 self._report(progress, done, max(total, done))
-            if values is None:
-                continue
             ident, reference, start = values[0], values[1], values[2]
             end = values[position["end"]] if has_end else None
-            if end is not None and end < start:
-                errors.add(line, "DATE_FIN", end, "la fin du bail précède son début")
-                continue
             pair = (ident, reference)
+            if None in pair:
+                continue
             if pair in first_lines:
                 errors.add(
                     line,
@@ -694,8 +702,11 @@ class LeaseImport(Importer):
                 )
                 continue
             first_lines[pair] = line
+            if ok and end is not None and end < start:
+                errors.add(line, "DATE_FIN", end, "la fin du bail précède son début")
+                continue
             lodging = own.get(line, ident)
-            if lodging is not None:
+            if ok and lodging is not None:
                 rows[(lodging, reference)] = (line, start, end)
         own.report()
         self._report(progress, done, done)
@@ -816,18 +827,20 @@ class EquipmentImport(Importer):
         total = sheet.total_rows or 0
         rows, first_lines = [], {}
         done = 0
-        for line, values in reader.rows():
+        for line, values, ok in reader.rows():
             done += 1
             if done % CHUNK_ROWS == 0:
                 self._report(progress, done, max(total, done))
-            if values is None:
-                continue
             ident, status = values[0], values[1]
             day = values[2] if has_date else None
+            if ident is None:
+                continue
             if ident in first_lines:
                 errors.add(line, "IDENT_REP", ident, f"IDENT_REP en double : lignes {first_lines[ident]} et {line}.")
                 continue
             first_lines[ident] = line
+            if not ok:
+                continue
             if day is not None and day > today:
                 errors.add(line, "DATE_EQUIPEMENT", day, "date dans le futur : seul un équipement en place compte")
                 continue
