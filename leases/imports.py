@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
@@ -358,7 +358,9 @@ class Importer:
     def _foreign_ids(self, ids):
         """Those of `ids` that belong to another landlord's stock."""
         return set(
-            Lodging.objects.filter(rpls_id__in=ids).exclude(landlord=self.landlord).values_list("rpls_id", flat=True)
+            Lodging.objects.filter(bulk.AnyOf(F("rpls_id"), ids))
+            .exclude(landlord=self.landlord)
+            .values_list("rpls_id", flat=True)
         )
 
     @staticmethod
