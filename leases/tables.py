@@ -12,6 +12,7 @@ STATE_BADGES = {
 
 
 class ImportBatchTable(tables.Table):
+    caption = "Historique des imports"
     created_at = tables.DateTimeColumn(format="d/m/Y H:i", verbose_name="Déposé le", linkify=True)
     kind = tables.Column("Type")
     landlord = tables.Column("Bailleur")
