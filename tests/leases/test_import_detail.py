@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 def test_progress_page_refreshes_itself_and_says_so(landlord_viewer, client_of, landlord):
     batch = ImportBatchFactory(landlord=landlord, state=ImportState.VALIDATING, total_rows=10_000, validated_rows=2_500)
     response = client_of(landlord_viewer).get(batch.get_absolute_url())
-    assert '<meta http-equiv="refresh" content="2">' in response.text
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in response.text  # without JavaScript
+    assert "fetch(location.pathname" in response.text  # with it: the status line only
     assert 'role="status"' in response.text and "2\xa0500 lignes vérifiées sur 10\xa0000 (25 %)" in response.text
     assert "Vous pouvez quitter cette page" in response.text
 
@@ -20,7 +21,7 @@ def test_progress_page_refreshes_itself_and_says_so(landlord_viewer, client_of, 
 def test_refresh_can_be_stopped(landlord_viewer, client_of, landlord):
     batch = ImportBatchFactory(landlord=landlord, state=ImportState.VALIDATING)
     response = client_of(landlord_viewer).get(batch.get_absolute_url() + "?auto=0")
-    assert 'http-equiv="refresh"' not in response.text
+    assert 'http-equiv="refresh"' not in response.text and "fetch(" not in response.text
 
 
 def test_preview_shows_counts_samples_and_absent_dwellings(landlord_admin, client_of, landlord):
