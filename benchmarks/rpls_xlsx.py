@@ -5,6 +5,7 @@ Written by hand (zip + XML, like Excel lays it out) because openpyxl takes minut
 """
 
 import datetime
+import itertools
 import random
 import zipfile
 from xml.sax.saxutils import escape
@@ -142,10 +143,10 @@ def write_rpls_xlsx(path, count, seed=86):
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             sheet.write(
                 b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                + f'<dimension ref="A1:{letters[-1]}{count + 1}"/><sheetData>'.encode()
             )
-            rows = [COLUMNS, *[]]
-            for number, row in enumerate(_chain([COLUMNS], rpls_rows(count, seed)), start=1):
+            for number, row in enumerate(itertools.chain([COLUMNS], rpls_rows(count, seed)), start=1):
                 parts = [f'<row r="{number}">']
                 for index, (letter, value) in enumerate(zip(letters, row, strict=True)):
                     if value == "" or value is None:
@@ -160,7 +161,6 @@ def write_rpls_xlsx(path, count, seed=86):
                 parts.append("</row>")
                 sheet.write("".join(parts).encode())
             sheet.write(b"</sheetData></worksheet>")
-            del rows
         shared = [
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="{len(strings)}">'
@@ -174,8 +174,3 @@ def write_rpls_xlsx(path, count, seed=86):
         archive.writestr("_rels/.rels", _ROOT_RELS)
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
     return count
-
-
-def _chain(*iterables):
-    for iterable in iterables:
-        yield from iterable

@@ -447,7 +447,7 @@ class LodgingImport(Importer):
             if done % CHUNK_ROWS == 0:
                 self._check_foreign(pending, records, errors)
                 pending = []
-                self._report(progress, done, max(total, done))
+                self._report(progress, done, max(total, done) if total else 0)
         self._check_foreign(pending, records, errors)
         self._report(progress, done, done)
         outcome = Outcome(kind=self.kind, total_rows=done)
@@ -689,7 +689,7 @@ class LeaseImport(Importer):
         for line, values, ok in reader.rows():
             done += 1
             if done % CHUNK_ROWS == 0:
-                self._report(progress, done, max(total, done))
+                self._report(progress, done, max(total, done) if total else 0)
             ident, reference, start = values[0], values[1], values[2]
             end = values[position["end"]] if has_end else None
             pair = (ident, reference)
@@ -832,7 +832,7 @@ class EquipmentImport(Importer):
         for line, values, ok in reader.rows():
             done += 1
             if done % CHUNK_ROWS == 0:
-                self._report(progress, done, max(total, done))
+                self._report(progress, done, max(total, done) if total else 0)
             ident, status = values[0], values[1]
             day = values[2] if has_date else None
             if ident is None:
