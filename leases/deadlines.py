@@ -4,8 +4,9 @@ import datetime
 
 from django.db import transaction
 
-from .imports import UNEXPECTED, Outcome, forget_file
+from .imports import Outcome
 from .models import ImportBatch, ImportState
+from .tasks import UNEXPECTED, forget_file
 
 # An uploaded file is kept only while its preview waits for a decision: it may hold lease
 # references (pseudonymous personal data). A preview nobody confirmed is abandoned after a week.

@@ -6,14 +6,13 @@ compares with the stock (created / updated / unchanged / absent from the file), 
 then writes, all or nothing, in one short transaction. Absent dwellings are listed, never
 deleted: the landlord marks them as having left the stock on their own page.
 
-Used by the web flow (leases/views/imports.py, leases/tasks.py for long files) and by the
-commands `import_lodgings` and `import_leases`.
+Used by the web flow (leases/tasks.py: an uploaded file's batch, checked then applied) and by
+the commands `import_lodgings`, `import_leases` and `import_equipment` (import_file).
 """
 
 import datetime
 import hashlib
 import heapq
-import logging
 import re
 import sys
 from dataclasses import dataclass, field
@@ -21,11 +20,9 @@ from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
-from django_fsm import ConcurrentTransition
 
 from . import bulk
 from .models import (
@@ -57,8 +54,6 @@ from .spreadsheets import (
     header_key,
     open_sheet,
 )
-
-logger = logging.getLogger(__name__)
 
 MAX_LISTED_ERRORS = 100
 CHUNK_ROWS = 5_000  # rows checked between two progress reports (and one query for foreign ids)
@@ -956,95 +951,3 @@ def import_file(kind, *, landlord, path, by=None, dry_run=False):
             batch.save()
             write(outcome, landlord=landlord, batch=batch, by=by)
     return outcome
-
-
-def stored_path(batch):
-    return Path(settings.MEDIA_ROOT) / batch.stored_file
-
-
-def forget_file(batch):
-    """The uploaded file is kept only until the import ends: lease references are personal data."""
-    if batch.stored_file:
-        stored_path(batch).unlink(missing_ok=True)
-        ImportBatch.objects.filter(pk=batch.pk).update(stored_file="")
-        batch.stored_file = ""
-
-
-def _progress(batch, state):
-    def report(done, total):
-        updated = ImportBatch.objects.filter(pk=batch.pk, state=state).update(validated_rows=done, total_rows=total)
-        if not updated:
-            raise ImportCancelled
-
-    return report
-
-
-UNEXPECTED = (
-    "Une erreur inattendue a interrompu l'import : rien n'a été enregistré. Déposez le fichier à nouveau ; "
-    "si l'erreur persiste, écrivez à l'équipe Quartiers Connectés."
-)
-
-
-def _fail(batch):
-    """A bug must not leave an import 'in progress' forever: it ends refused, nothing written."""
-    logger.exception("Import %s interrompu", batch.pk)
-    batch = ImportBatch.objects.get(pk=batch.pk)
-    if batch.is_running:
-        with transaction.atomic():
-            batch.refuse(outcome=Outcome.refused(batch.kind, UNEXPECTED))
-            batch.save()
-    forget_file(batch)
-    return batch
-
-
-def validate_batch(batch):
-    """Check an uploaded file and leave the batch ready (the preview) or invalid (the errors)."""
-    try:
-        with transaction.atomic():
-            batch.start_validation()
-            batch.save()
-        outcome = check_file(
-            batch.kind, batch.landlord, stored_path(batch), batch.file_name, _progress(batch, ImportState.VALIDATING)
-        )
-        with transaction.atomic():
-            if outcome.ok:
-                batch.accept(outcome=outcome)
-            else:
-                batch.refuse(outcome=outcome)
-            batch.save()
-    except (ImportCancelled, ConcurrentTransition):
-        batch.refresh_from_db()
-    except Exception:
-        return _fail(batch)
-    if batch.state in (ImportState.INVALID, ImportState.CANCELLED):
-        forget_file(batch)
-    return batch
-
-
-def apply_batch(batch, *, by=None):
-    """After the landlord confirmed: check the file again against today's stock, then write it in
-    one short transaction if the preview still holds; otherwise show the new preview."""
-    try:
-        outcome = check_file(
-            batch.kind, batch.landlord, stored_path(batch), batch.file_name, _progress(batch, ImportState.APPLYING)
-        )
-        announced = (batch.created_count, batch.updated_count, batch.unchanged_count, batch.absent_count)
-        found = (outcome.created, outcome.updated, outcome.unchanged, outcome.absent)
-        if not outcome.ok:
-            with transaction.atomic():
-                batch.refuse(outcome=outcome)
-                batch.save()
-        elif found != announced or outcome.preview.get("digest") != batch.preview.get("digest"):
-            outcome.preview["revised"] = True
-            with transaction.atomic():
-                batch.revise(outcome=outcome)
-                batch.save()
-        else:
-            write(outcome, landlord=batch.landlord, batch=batch, by=by)
-    except (ImportCancelled, ConcurrentTransition):
-        batch.refresh_from_db()
-    except Exception:
-        return _fail(batch)
-    if batch.state in (ImportState.INVALID, ImportState.APPLIED):
-        forget_file(batch)
-    return batch

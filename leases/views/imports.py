@@ -17,10 +17,10 @@ from accounts.transitions import run_transition
 
 from ..exports import filter_lodgings, lodgings_xlsx, template_xlsx
 from ..forms import UploadForm
-from ..imports import SPECS, apply_batch, forget_file, stored_path, validate_batch
+from ..imports import SPECS
 from ..models import ImportBatch, ImportKind, ImportState, Lodging
 from ..tables import ImportBatchTable
-from ..tasks import apply_import, validate_import
+from ..tasks import apply_batch, apply_import, forget_file, stored_path, validate_batch, validate_import
 
 TEMPLATE_NAMES = {
     ImportKind.LODGINGS: "modele-logements-rpls.xlsx",

@@ -2,9 +2,9 @@
 
 import pytest
 
-from leases import imports
-from leases.imports import UNEXPECTED, validate_batch
+from leases import imports, tasks
 from leases.models import ImportBatch, ImportState
+from leases.tasks import UNEXPECTED, validate_batch
 from tests.leases.conftest import HEADER, lodging_row, table, xlsx_bytes
 from tests.leases.factories import ImportBatchFactory
 
@@ -22,7 +22,7 @@ def pending(landlord, qpvs, private_media):
 def test_progress_is_written_chunk_by_chunk(pending, monkeypatch):
     monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
     seen = []
-    report = imports._progress
+    report = tasks._progress
 
     def spy(batch, state):
         inner = report(batch, state)
@@ -33,7 +33,7 @@ def test_progress_is_written_chunk_by_chunk(pending, monkeypatch):
 
         return progress
 
-    monkeypatch.setattr(imports, "_progress", spy)
+    monkeypatch.setattr(tasks, "_progress", spy)
     validate_batch(pending)
     assert seen == [2, 4, 6, 7]
     assert pending.state == ImportState.READY
@@ -41,13 +41,13 @@ def test_progress_is_written_chunk_by_chunk(pending, monkeypatch):
 
 def test_abandoned_during_the_check_stops_and_forgets_the_file(pending, monkeypatch, private_media):
     monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
-    original = imports.check_file
+    original = tasks.check_file
 
     def abandon_midway(*args, **kwargs):
         ImportBatch.objects.filter(pk=pending.pk).update(state=ImportState.CANCELLED)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(imports, "check_file", abandon_midway)
+    monkeypatch.setattr(tasks, "check_file", abandon_midway)
     batch = validate_batch(pending)
     assert batch.state == ImportState.CANCELLED
     assert not (private_media / "imports" / "x.xlsx").exists()
@@ -57,7 +57,7 @@ def test_a_crash_ends_the_import_refused_not_running_forever(pending, monkeypatc
     def crash(*args, **kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(imports, "check_file", crash)
+    monkeypatch.setattr(tasks, "check_file", crash)
     batch = validate_batch(pending)
     assert batch.state == ImportState.INVALID
     assert batch.errors[0]["message"] == UNEXPECTED
