@@ -924,8 +924,8 @@ IMPORTERS = {ImportKind.LODGINGS: LodgingImport, ImportKind.LEASES: LeaseImport,
 def check_file(kind, landlord, source, file_name, progress=None):
     """Read and check a file against `landlord`'s stock; nothing is written."""
     try:
-        sheet = open_sheet(source, file_name)
-        return IMPORTERS[kind](landlord).check(sheet, progress)
+        with open_sheet(source, file_name) as sheet:
+            return IMPORTERS[kind](landlord).check(sheet, progress)
     except SpreadsheetError as error:
         return Outcome.refused(kind, str(error))
 

@@ -146,6 +146,18 @@ class Sheet:
         for lines, rows in self.blocks():
             yield from zip(lines, rows, strict=True)
 
+    def close(self):
+        """Release the file (also when the rows were not all read, e.g. a column was missing)."""
+        self._blocks.close()
+        for close in self.closers:
+            close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
 
 def open_sheet(source, file_name):
     """Open an uploaded or local spreadsheet (path or binary file object) for reading.
