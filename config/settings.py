@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     # Ours, in dependency order: a later app may import an earlier one, never the reverse.
     "accounts",
     "leases",
+    "charter",
+    "operators",
+    "tfpb",
 ]
 
 MIDDLEWARE = [

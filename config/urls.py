@@ -10,5 +10,8 @@ urlpatterns = [
     path("accessibilite/", accounts_views.legal_page, {"template": "accessibility"}, name="accessibility"),
     path("compte/", include("accounts.urls")),
     path("parc/", include("leases.urls")),
+    path("charte/", include("charter.urls")),
+    path("appels-d-offres/", include("operators.urls")),
+    path("tfpb/", include("tfpb.urls")),
     path("admin/", admin.site.urls),
 ]

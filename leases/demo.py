@@ -4,10 +4,22 @@ import datetime
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Organization, User
 
-from .models import EquipmentEvent, EquipmentStatus, EventSource, Lease, Lodging, Qpv, QpvCommune, Residence
+from .models import (
+    EquipmentEvent,
+    EquipmentStatus,
+    EventSource,
+    ExitReason,
+    Lease,
+    Lodging,
+    MatchConfidence,
+    Qpv,
+    QpvCommune,
+    Residence,
+)
 
 # The 2024 QPV of the Vienne (domain.md §6), written here so that the project never depends on
 # ../shared. Source: ANCT, Licence Ouverte.
@@ -35,7 +47,8 @@ STOCK = {
             ("Les Tilleuls", "RUE", "DES TROIS CITES", "86194", "QN08604M", 120, "deploye"),
             ("Résidence du Clos Gaultier", "AV", "DU CLOS GAULTIER", "86214", "QN08604M", 60, "deploye"),
             ("Bel Air Soleil", "RUE", "DE BEL AIR", "86194", "QN08603M", 80, "raccordable demande"),
-            ("Le Patio", "RUE", "JEAN JAURES", "86194", None, 40, "deploye"),
+            # No ARCEP building at this address: listed on the "unmatched" page.
+            ("Le Patio", "RUE", "JEAN JAURES", "86194", None, 40, None),
         ],
     ),
     "502345671": (
@@ -69,6 +82,7 @@ def seed(stdout):
     rng = random.Random(86)  # the same demo every time
     today = datetime.date.today()
     qpvs = {q.code: q for q in Qpv.objects.all()}
+    fibre_checked_at = timezone.now() - datetime.timedelta(days=20)
     for siren, (prefix, residences) in STOCK.items():
         landlord = Organization.objects.filter(siren=siren).first()
         if landlord is None or Lodging.objects.filter(landlord=landlord).exists():
@@ -86,7 +100,14 @@ def seed(stdout):
                 commune=commune,
                 commune_name=commune_name,
                 qpv=qpvs.get(qpv_code),
-                fibre_state=fibre,
+                fibre_state=fibre or "",
+                # As import_arcep would set them: the exact address matched, except on the
+                # street-only match of Saint-Eloi.
+                fibre_building_id=f"IMB/86/X/{siren[-4:]}{r_index:02d}" if fibre else "",
+                fibre_match_confidence=(
+                    None if not fibre else MatchConfidence.MEDIUM if name == "Saint-Eloi" else MatchConfidence.HIGH
+                ),
+                fibre_updated_at=fibre_checked_at,
             )
             lodgings = []
             for i in range(count):
@@ -123,6 +144,12 @@ def seed(stdout):
             if rng.random() < 0.92:  # the rest are vacant
                 start = today - datetime.timedelta(days=rng.randint(60, 3000))
                 leases.append(Lease(lodging=lodging, reference=f"B{lodging.rpls_id[-6:]}-{start:%y}", start=start))
+                if rng.random() < 0.3:  # a previous tenant, for the lease history
+                    end = start - datetime.timedelta(days=rng.randint(15, 90))
+                    first = end - datetime.timedelta(days=rng.randint(365, 2500))
+                    leases.append(
+                        Lease(lodging=lodging, reference=f"B{lodging.rpls_id[-6:]}-{first:%y}", start=first, end=end)
+                    )
             roll = rng.random()
             if roll < 0.45:
                 effective = today - datetime.timedelta(days=rng.randint(10, 700))
@@ -137,9 +164,10 @@ def seed(stdout):
                 )
         Lease.objects.bulk_create(leases)
         EquipmentEvent.objects.bulk_create(events)
-        for event in events:
-            Lodging.objects.filter(pk=event.lodging_id).update(
-                equipment_status=event.status,
-                equipment_date=event.effective_date if event.status != EquipmentStatus.NONE else None,
-            )
+        Lodging.objects.filter(landlord=landlord).refresh_equipment()
+        # A few dwellings left the stock (sold to their tenants, or demolished for renewal).
+        for lodging, reason in zip(
+            created[5::97], [ExitReason.SOLD, ExitReason.DEMOLISHED, ExitReason.SOLD], strict=False
+        ):
+            lodging.leave_stock(reason=reason, on=today - datetime.timedelta(days=rng.randint(30, 400)))
     stdout.write(f"Parc de démonstration : {Lodging.objects.count()} logements, {Qpv.objects.count()} QPV.")

@@ -5,7 +5,19 @@ Everything else counts dwellings: which exist, in which QPV, which are equipped,
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -44,7 +56,7 @@ class Qpv(models.Model):
 
     @property
     def insee_codes(self):
-        return [c.insee_code for c in self.communes.all()]
+        return sorted(c.insee_code for c in self.communes.all())
 
 
 class QpvCommune(models.Model):
@@ -73,6 +85,14 @@ class FibreState(models.TextChoices):
 
 
 FIBRE_READY_STATES = (FibreState.DEPLOYED, FibreState.ON_REQUEST)
+
+
+class MatchConfidence(models.IntegerChoices):
+    """How sure the match of a residence to an ARCEP building is (leases/fibre.py), as a percentage."""
+
+    HIGH = 100, "Élevée : même numéro, même voie"
+    MEDIUM = 60, "Moyenne : même voie, autre numéro"
+    LOW = 30, "Faible : même nom de voie, autre type de voie"
 
 
 class StockQuerySet(models.QuerySet):
@@ -104,6 +124,15 @@ class ResidenceQuerySet(StockQuerySet):
                 filter=Q(lodgings__exit_reason="", lodgings__equipment_status=EquipmentStatus.BOX),
                 distinct=True,
             ),
+        )
+
+    def with_rates(self):
+        """with_counts() plus `equipped_rate`: the share (0-100) of dwellings in stock with a box, None if none."""
+        return self.with_counts().annotate(
+            equipped_rate=Case(
+                When(lodging_count=0, then=None),
+                default=ExpressionWrapper(F("equipped_count") * 100.0 / F("lodging_count"), output_field=FloatField()),
+            )
         )
 
     def fibre_ready(self):
@@ -149,6 +178,20 @@ class Residence(models.Model):
     def is_fibre_ready(self):
         return self.fibre_state in FIBRE_READY_STATES
 
+    @property
+    def fibre_confidence_label(self):
+        """ "Élevée : …" for the stored percentage; "Non rapprochée" when no building matched."""
+        if self.fibre_match_confidence is None:
+            return "Non rapprochée"
+        for level in sorted(MatchConfidence, reverse=True):
+            if self.fibre_match_confidence >= level:
+                return level.label
+        return f"{self.fibre_match_confidence} %"
+
+
+class StockStateError(Exception):
+    """An action that does not fit the dwelling's state (already left the stock…); French message."""
+
 
 class ExitReason(models.TextChoices):
     NONE = "", "Dans le parc"
@@ -189,29 +232,69 @@ class LodgingQuerySet(StockQuerySet):
         day = day or timezone.localdate()
         return self.exclude(Exists(Lease.objects.current_on(day).filter(lodging=OuterRef("pk"))))
 
+    def with_occupancy(self, day=None):
+        """Annotate `is_let`: a lease runs on `day` (today by default). A dwelling without one is vacant."""
+        day = day or timezone.localdate()
+        return self.annotate(is_let=Exists(Lease.objects.current_on(day).filter(lodging=OuterRef("pk"))))
+
+    def summary(self, day=None):
+        """{'total', 'in_qpv', 'equipped', 'outlet', 'vacant'} over dwellings in stock, in one query."""
+        day = day or timezone.localdate()
+        let = Exists(Lease.objects.current_on(day).filter(lodging=OuterRef("pk")))
+        return self.in_stock().aggregate(
+            total=Count("pk"),
+            in_qpv=Count("pk", filter=Q(qpv__isnull=False)),
+            equipped=Count("pk", filter=Q(equipment_status=EquipmentStatus.BOX)),
+            outlet=Count("pk", filter=Q(equipment_status__in=[EquipmentStatus.OUTLET, EquipmentStatus.BOX])),
+            vacant=Count("pk", filter=~Q(let)),
+        )
+
+    def refresh_equipment(self):
+        """Lodging.refresh_equipment() for every dwelling of the queryset, in two UPDATE statements."""
+        latest = (
+            EquipmentEvent.objects.effective()
+            .filter(lodging=OuterRef("pk"))
+            .order_by("-effective_date", "-recorded_at", "-pk")
+        )
+        self.update(
+            equipment_status=Coalesce(Subquery(latest.values("status")[:1]), Value(EquipmentStatus.NONE)),
+            equipment_date=Subquery(latest.values("effective_date")[:1]),
+        )
+        self.filter(equipment_status=EquipmentStatus.NONE).exclude(equipment_date=None).update(equipment_date=None)
+
+    def record_equipment(self, *, status, effective_date, by, source=None, batch=None):
+        """Lodging.record_equipment() on many dwellings at once: one event each, then one refresh.
+
+        Efficient for a selection of hundreds (a few statements whatever the size); the caller
+        holds the transaction and has already kept only the dwellings `by` may edit.
+        """
+        ids = list(self.values_list("pk", flat=True))
+        now = timezone.now()
+        EquipmentEvent.objects.bulk_create(
+            [
+                EquipmentEvent(
+                    lodging_id=pk,
+                    status=status,
+                    effective_date=effective_date,
+                    recorded_at=now,
+                    recorded_by=by,
+                    source=source or EventSource.LANDLORD,
+                    batch=batch,
+                )
+                for pk in ids
+            ],
+            batch_size=500,
+        )
+        for start in range(0, len(ids), 500):
+            self.model._default_manager.filter(pk__in=ids[start : start + 500]).refresh_equipment()
+        return len(ids)
+
     def counts(self):
         """{'total', 'equipped', 'outlet'} over dwellings in stock, in one query."""
         return self.in_stock().aggregate(
             total=Count("pk"),
             equipped=Count("pk", filter=Q(equipment_status=EquipmentStatus.BOX)),
             outlet=Count("pk", filter=Q(equipment_status__in=[EquipmentStatus.OUTLET, EquipmentStatus.BOX])),
-        )
-
-    def refresh_equipment(self):
-        """Lodging.refresh_equipment() for many dwellings at once, in one UPDATE (bulk imports)."""
-        latest = (
-            EquipmentEvent.objects.effective()
-            .filter(lodging=OuterRef("pk"))
-            .order_by("-effective_date", "-recorded_at", "-pk")
-        )
-        since = Case(
-            When(status=EquipmentStatus.NONE, then=Value(None)),
-            default=F("effective_date"),
-            output_field=models.DateField(),
-        )
-        return self.update(
-            equipment_status=Coalesce(Subquery(latest.values("status")[:1]), Value(EquipmentStatus.NONE)),
-            equipment_date=Subquery(latest.annotate(since=since).values("since")[:1]),
         )
 
     def equipped_share(self):
@@ -312,6 +395,22 @@ class Lodging(models.Model):
     @property
     def in_stock(self):
         return not self.exit_reason
+
+    def leave_stock(self, *, reason, on):
+        """The dwelling left the landlord's stock (sold, demolished…) on `on`; it stays on record."""
+        if not self.in_stock:
+            raise StockStateError("Ce logement est déjà sorti du parc.")
+        if reason not in ExitReason.values or reason == ExitReason.NONE:
+            raise ValueError(f"Motif de sortie inconnu : {reason!r}")
+        self.exit_reason, self.exited_on = reason, on
+        self.save(update_fields=["exit_reason", "exited_on", "updated_at"])
+
+    def return_to_stock(self):
+        """Undo leave_stock (a mistake, or a sale that fell through)."""
+        if self.in_stock:
+            raise StockStateError("Ce logement est déjà dans le parc.")
+        self.exit_reason, self.exited_on = ExitReason.NONE, None
+        self.save(update_fields=["exit_reason", "exited_on", "updated_at"])
 
     def current_lease(self, day=None):
         day = day or timezone.localdate()

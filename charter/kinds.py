@@ -1,0 +1,163 @@
+"""The kinds of commitment offered to signatories: data, seeded by migration 0002 and by ensure_default_kinds().
+
+Codes are the keys later apps use to register a measure (charter/measures.py): equipped_share is
+measured here from the housing stock; the others once the app that knows the data registers its
+measure. An administrator may add kinds without a deployment.
+"""
+
+KINDS = [
+    # code, side, label, value_type, direction, unit, min, max, scope, choices, help, order
+    (
+        "equipped_share",
+        "landlord",
+        "Part des logements d'un quartier prioritaire équipés d'une box",
+        "number",
+        "at_least",
+        "%",
+        0,
+        100,
+        "qpv",
+        [],
+        "Par exemple : 100 % des logements du quartier équipés au 31/12/2027. Mesuré à partir de votre parc.",
+        10,
+    ),
+    (
+        "subscribed_share",
+        "landlord",
+        "Part des logements d'un quartier prioritaire avec un abonnement actif",
+        "number",
+        "at_least",
+        "%",
+        0,
+        100,
+        "qpv",
+        [],
+        "Logements dont le locataire bénéficie d'un abonnement actif inclus dans les charges.",
+        20,
+    ),
+    (
+        "tenant_charge_ceiling",
+        "landlord",
+        "Montant mensuel maximal facturé au locataire pour le service (TTC)",
+        "number",
+        "at_most",
+        "€ TTC par mois",
+        0,
+        100,
+        "none",
+        [],
+        "Par exemple : 3 € TTC par mois au plus, refacturés dans les charges locatives.",
+        30,
+    ),
+    (
+        "legal_basis",
+        "landlord",
+        "Base juridique de la refacturation dans une résidence",
+        "choice",
+        "at_least",
+        "",
+        None,
+        None,
+        "residence",
+        [
+            ["collective_agreement", "Accord collectif (art. 42 de la loi n° 86-1290)"],
+            ["individual_opt_in", "Adhésion individuelle de chaque locataire"],
+        ],
+        "L'accord collectif est signé par les associations de locataires ou approuvé par la majorité des "
+        "locataires ayant répondu ; sinon, seuls les locataires qui ont accepté le raccordement paient leur part.",
+        40,
+    ),
+    (
+        "social_tariff_ceiling",
+        "operator",
+        "Tarif social plafond de l'abonnement (TTC)",
+        "number",
+        "at_most",
+        "€ TTC par mois",
+        0,
+        200,
+        "none",
+        [],
+        "Le prix mensuel maximal de l'offre sociale proposée aux locataires.",
+        110,
+    ),
+    (
+        "minimum_speed",
+        "operator",
+        "Débit minimal garanti",
+        "number",
+        "at_least",
+        "Mbit/s",
+        0,
+        10000,
+        "none",
+        [],
+        "Débit descendant minimal garanti dans chaque logement raccordé.",
+        120,
+    ),
+    (
+        "repair_delay",
+        "operator",
+        "Délai maximal de rétablissement après une panne",
+        "number",
+        "at_most",
+        "heures",
+        0,
+        720,
+        "none",
+        [],
+        "Délai entre le signalement d'une panne et le rétablissement du service.",
+        130,
+    ),
+    (
+        "tenant_workshops",
+        "operator",
+        "Ateliers d'accompagnement numérique des locataires",
+        "number",
+        "at_least",
+        "ateliers par an",
+        0,
+        1000,
+        "none",
+        [],
+        "Ateliers gratuits (prise en main, démarches en ligne) dans les quartiers couverts.",
+        140,
+    ),
+    (
+        "local_contact",
+        "operator",
+        "Interlocuteur local pour les locataires",
+        "declaration",
+        "at_least",
+        "",
+        None,
+        None,
+        "none",
+        [],
+        "Décrivez-le : permanence, lieu, fréquence, moyen de contact.",
+        150,
+    ),
+]
+
+
+def ensure_default_kinds(CommitmentKind=None):
+    """Create or refresh the default kinds (the migration passes its historical model)."""
+    if CommitmentKind is None:
+        from .models import CommitmentKind
+    for code, side, label, value_type, direction, unit, low, high, scope, choices, help_text, order in KINDS:
+        CommitmentKind.objects.update_or_create(
+            code=code,
+            defaults={
+                "side": side,
+                "label": label,
+                "value_type": value_type,
+                "direction": direction,
+                "unit": unit,
+                "min_value": low,
+                "max_value": high,
+                "scope": scope,
+                "choices": choices,
+                "help_text": help_text,
+                "order": order,
+            },
+        )
