@@ -7,8 +7,6 @@ codes are written as text (leading zeros kept), numbers as numbers, and the equi
 
 import datetime
 
-from django.db.models import Q
-
 from accounts.exports import xlsx_bytes
 
 from .imports import EQUIPMENT_SPECS, LEASE_SPECS, LODGING_SPECS, OUTSIDE_QPV
@@ -45,33 +43,6 @@ def lodging_rows(queryset):
 
 def lodgings_xlsx(queryset):
     return xlsx_bytes([("Logements", lodging_columns(), lodging_rows(queryset))])
-
-
-def filter_lodgings(queryset, params):
-    """The lodging list's filters, by their GET names: qpv (code, id or "hors"), residence (id),
-    commune (INSEE), equipment (none/outlet/box), q (IDENT_REP, the landlord's id or the street)."""
-    qpv = params.get("qpv", "").strip()
-    if qpv.lower() in ("hors", "hz", "none"):
-        queryset = queryset.filter(qpv__isnull=True)
-    elif qpv.isdigit():
-        queryset = queryset.filter(qpv_id=int(qpv))
-    elif qpv:
-        queryset = queryset.filter(qpv__code=qpv.upper())
-    residence = params.get("residence", "").strip()
-    if residence.isdigit():
-        queryset = queryset.filter(residence_id=int(residence))
-    commune = params.get("commune", "").strip()
-    if commune:
-        queryset = queryset.filter(commune=commune)
-    equipment = params.get("equipment", "").strip()
-    if equipment in EquipmentStatus.values:
-        queryset = queryset.filter(equipment_status=equipment)
-    search = params.get("q", "").strip()
-    if search:
-        queryset = queryset.filter(
-            Q(rpls_id__icontains=search) | Q(internal_id__icontains=search) | Q(street_name__icontains=search)
-        )
-    return queryset
 
 
 # Blank templates: the columns, one example line, and a sheet that explains them.

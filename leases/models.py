@@ -659,7 +659,7 @@ class ImportBatch(ConcurrentTransitionMixin, models.Model):
         source=ImportState.READY,
         target=ImportState.APPLYING,
         permission=_may_edit_stock,
-        custom={"label": "Confirmer l'import", "url_name": "leases:import_confirm"},
+        custom={"label": "Confirmer l'import", "url_name": "leases:import_confirm", "order": 1},
     )
     def confirm(self, *, by):
         self.validated_rows = 0
@@ -670,7 +670,7 @@ class ImportBatch(ConcurrentTransitionMixin, models.Model):
         source=[ImportState.PENDING, ImportState.VALIDATING, ImportState.READY],
         target=ImportState.CANCELLED,
         permission=_may_edit_stock,
-        custom={"label": "Abandonner", "url_name": "leases:import_cancel", "danger": True},
+        custom={"label": "Abandonner", "url_name": "leases:import_cancel", "danger": True, "order": 2},
     )
     def cancel(self, *, by):
         pass

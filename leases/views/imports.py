@@ -15,7 +15,8 @@ from accounts.exports import XLSX_CONTENT_TYPE
 from accounts.models import Kind, Organization, Role
 from accounts.transitions import run_transition
 
-from ..exports import filter_lodgings, lodgings_xlsx, template_xlsx
+from ..exports import lodgings_xlsx, template_xlsx
+from ..filters import LodgingFilter
 from ..forms import UploadForm
 from ..imports import SPECS
 from ..models import ImportBatch, ImportKind, ImportState, Lodging
@@ -153,9 +154,10 @@ def import_template(request, kind):
 
 
 def lodging_export(request):
-    """The dwellings the user sees, with the lodging list's filters, in RPLS columns."""
-    queryset = filter_lodgings(Lodging.objects.visible_to(request.user).in_stock(), request.GET)
-    response = HttpResponse(lodgings_xlsx(queryset), content_type=XLSX_CONTENT_TYPE)
+    """The dwellings the user sees, filtered as the lodging list is (same GET parameters: the
+    list's "Exporter (xlsx)" link carries its query string), in RPLS columns."""
+    filterset = LodgingFilter(request.GET, queryset=Lodging.objects.visible_to(request.user), request=request)
+    response = HttpResponse(lodgings_xlsx(filterset.qs), content_type=XLSX_CONTENT_TYPE)
     name = f"logements-{timezone.localdate():%Y-%m-%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -48,6 +48,17 @@ def test_preview_shows_counts_samples_and_absent_dwellings(landlord_admin, clien
     assert reverse("leases:import_cancel", args=[batch.pk]) in text
 
 
+def test_preview_offers_confirm_first_as_primary_then_abandon_as_danger(landlord_member, client_of, landlord):
+    batch = ImportBatchFactory(landlord=landlord)
+    text = client_of(landlord_member).get(batch.get_absolute_url()).text
+    confirm = '<button type="submit" class="button">Confirmer l&#x27;import</button>'
+    cancel = '<button type="submit" class="button button-danger">Abandonner</button>'
+    assert confirm in text and cancel in text
+    assert text.index(reverse("leases:import_confirm", args=[batch.pk])) < text.index(
+        reverse("leases:import_cancel", args=[batch.pk])
+    )
+
+
 def test_viewer_sees_the_preview_without_the_buttons(landlord_viewer, client_of, landlord):
     batch = ImportBatchFactory(landlord=landlord)
     response = client_of(landlord_viewer).get(batch.get_absolute_url())
