@@ -1,0 +1,5 @@
+"""What subscriptions adds to the extension points of the apps below it."""
+
+
+def register():
+    pass
