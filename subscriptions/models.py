@@ -1066,6 +1066,113 @@ class Regularisation(ConcurrentTransitionMixin, models.Model):
     def _has_lines(self):
         return self.lines.exists()
 
+    @classmethod
+    def period_errors(cls, *, landlord, start, end, today=None):
+        """Why this period cannot be regularised now (French), or []: one year at most, months elapsed,
+        no overlap with an earlier regularisation of the landlord."""
+        today = today or timezone.localdate()
+        errors = []
+        if end.year != start.year or end < start:
+            errors.append("Une régularisation porte sur une seule année civile.")
+        if end >= first_of_month(today):
+            errors.append(
+                f"La période doit être écoulée : elle peut aller au plus jusqu'au "
+                f"{first_of_month(today) - datetime.timedelta(days=1):%d/%m/%Y}."
+            )
+        overlapping = cls.objects.filter(landlord=landlord, period_start__lte=end, period_end__gte=start).first()
+        if overlapping:
+            errors.append(f"Cette période recoupe la {overlapping.title.lower()} déjà établie.")
+        return errors
+
+    @classmethod
+    def next_start(cls, landlord, year):
+        """The first day not yet regularised in `year`: 1 January, or the day after the last period."""
+        last = cls.objects.filter(landlord=landlord, period_end__year=year).order_by("-period_end").first()
+        return last.period_end + datetime.timedelta(days=1) if last else datetime.date(year, 1, 1)
+
+    def computed_lines(self):
+        """Fresh per-lease figures of the period, from the dated facts (charges.py): unsaved lines."""
+        from .charges import Charges, euros
+
+        lodgings = Lodging.objects.filter(landlord_id=self.landlord_id)
+        lines = []
+        for lease_id, months in Charges(lodgings, self.period_start, self.period_end).lease_months().items():
+            provisions = sum(m.provision for m in months)
+            actual = sum(m.actual for m in months)
+            days = sum(m.chargeable_days for m in months)
+            if not (provisions or actual or days):
+                continue
+            lines.append(
+                RegularisationLine(
+                    regularisation=self,
+                    lease_id=lease_id,
+                    lodging_id=months[0].lodging_id,
+                    residence_id=months[0].residence_id,
+                    chargeable_days=days,
+                    provisions=euros(provisions),
+                    actual_cost=euros(actual),
+                    balance=euros(actual - provisions),
+                    months=[
+                        [m.month.key, m.chargeable_days, str(euros(m.provision)), str(euros(m.actual))]
+                        for m in months
+                        if m.chargeable_days or m.provision or m.actual
+                    ],
+                )
+            )
+        return lines
+
+    def compute(self, *, by):
+        """(Re)compute a draft: its lines are replaced by fresh ones. Caller holds the transaction."""
+        if self.is_frozen:
+            raise ValidationError("Cette régularisation a été envoyée : ajoutez des rectifications.")
+        lines = self.computed_lines()
+        self.lines.all().delete()
+        RegularisationLine.objects.bulk_create(lines, batch_size=2000)
+        self.computed_at, self.computed_by = timezone.now(), by
+        self.save(update_fields=["computed_at", "computed_by"])
+        return len(lines)
+
+    def add_corrections(self, *, by):
+        """A sent regularisation is frozen: where today's figures differ from what was sent (all its
+        lines so far), a correction line holds the difference. Returns how many were added."""
+        if not self.is_frozen:
+            raise ValidationError("Un brouillon se recalcule : les rectifications viennent après l'envoi.")
+        sent = {}
+        for line in self.lines.all().only("lease_id", "lodging_id", "residence_id", "provisions", "actual_cost"):
+            lease = sent.setdefault(line.lease_id, [line.lodging_id, line.residence_id, Decimal(0), Decimal(0)])
+            lease[2] += line.provisions
+            lease[3] += line.actual_cost
+        fresh = {line.lease_id: line for line in self.computed_lines()}
+        corrections, now = [], timezone.now()
+        for lease_id in sent.keys() | fresh.keys():
+            new = fresh.get(lease_id)
+            lodging_id, residence_id, provisions, actual = sent.get(
+                lease_id, [new.lodging_id, new.residence_id, Decimal(0), Decimal(0)]
+            )
+            new_provisions = new.provisions if new else Decimal(0)
+            new_actual = new.actual_cost if new else Decimal(0)
+            if (new_provisions, new_actual) == (provisions, actual):
+                continue
+            corrections.append(
+                RegularisationLine(
+                    regularisation=self,
+                    lease_id=lease_id,
+                    lodging_id=lodging_id,
+                    residence_id=residence_id,
+                    kind=LineKind.CORRECTION,
+                    chargeable_days=new.chargeable_days if new else 0,
+                    provisions=new_provisions - provisions,
+                    actual_cost=new_actual - actual,
+                    balance=(new_actual - actual) - (new_provisions - provisions),
+                    months=new.months if new else [],
+                    created_at=now,
+                )
+            )
+        RegularisationLine.objects.bulk_create(corrections, batch_size=2000)
+        self.computed_at, self.computed_by = now, by
+        self.save(update_fields=["computed_at", "computed_by"])
+        return len(corrections)
+
     @fsm_log_by
     @transition(
         field=state,

@@ -1,0 +1,54 @@
+"""Fixtures of the subscriptions tests, on top of the fixed cast (tests/conftest.py).
+
+- `trois_cites` (QN08604M) and `tilleuls`, Habitat du Clain's residence there (Poitiers);
+- `tilleuls_dwellings`: its four dwellings, let since 2020;
+- `contract`: FibreCité's contract with Habitat du Clain over Les Tilleuls, from 1 January 2025,
+  8,90 € HT a dwelling a month, VAT 20 % (10,68 € TTC);
+- `rival_contract`: Réseau Solidaire's contract with Logis de la Vienne over Saint-Eloi (Buxerolles).
+"""
+
+import datetime
+
+import pytest
+
+from subscriptions.models import ensure_rules_seeded
+from tests.charter.factories import make_qpv
+
+from . import factories
+
+
+@pytest.fixture(autouse=True)
+def consultation_rule(db):
+    """The rule of migration 0002: a browser test run before on this worker may have flushed it."""
+    ensure_rules_seeded()
+
+
+@pytest.fixture
+def trois_cites(db):
+    return make_qpv("QN08604M", "Trois Cités", ["86194", "86214"])
+
+
+@pytest.fixture
+def tilleuls(landlord, trois_cites):
+    return factories.residence(landlord, trois_cites, "Les Tilleuls")
+
+
+@pytest.fixture
+def tilleuls_dwellings(tilleuls):
+    return factories.dwellings(tilleuls, 4)
+
+
+@pytest.fixture
+def contract(landlord, operator, tilleuls, tilleuls_dwellings):
+    return factories.contract(landlord, operator, [tilleuls], start=datetime.date(2025, 1, 1))
+
+
+@pytest.fixture
+def saint_eloi(landlord2):
+    return factories.residence(landlord2, None, "Saint-Eloi", commune="86041")
+
+
+@pytest.fixture
+def rival_contract(landlord2, operator2, saint_eloi):
+    factories.dwellings(saint_eloi, 2)
+    return factories.contract(landlord2, operator2, [saint_eloi], start=datetime.date(2025, 1, 1))
