@@ -613,9 +613,33 @@ STATUS_BADGES = {
 }
 
 
+def status_change_error(*, current, since, new, day, contract, today=None):
+    """Why `new` on `day` cannot follow `current` (in force since `since`): ("status" or "date", French
+    reason), or None when it can. The one rule for a single status (Subscription.record) and for a
+    report's lines (reports.py)."""
+    today = today or timezone.localdate()
+    if current == SubscriptionStatus.TERMINATED:
+        return "status", "l'abonnement est résilié : plus aucun statut ne peut suivre"
+    if new not in NEXT_STATUSES[current]:
+        return (
+            "status",
+            f"passage impossible de « {SubscriptionStatus(current).label} » à « {SubscriptionStatus(new).label} »",
+        )
+    if day > today:
+        return "date", "la date d'effet ne peut pas être dans le futur"
+    if contract.start and day < contract.start:
+        return "date", f"la date d'effet précède le début du marché ({contract.start:%d/%m/%Y})"
+    if contract.end and day > contract.end:
+        return "date", f"la date d'effet suit la fin du marché ({contract.end:%d/%m/%Y})"
+    if since and day < since:
+        return "date", f"la date d'effet précède celle du statut actuel ({since:%d/%m/%Y})"
+    return None
+
+
 class EventSource(models.TextChoices):
     ROLLOUT = "rollout", "Lancement du déploiement"
     OPERATOR_REPORT = "operator_report", "Rapport de l'opérateur"
+    OPERATOR = "operator", "Opérateur"
     LANDLORD = "landlord", "Bailleur"
     SYSTEM = "system", "Fin du marché"
 
@@ -744,6 +768,46 @@ class Subscription(models.Model):
         type(self).objects.filter(pk=self.pk).refresh_status()
         self.refresh_from_db(fields=["status", "status_date", "box_serial"])
 
+    def record(self, *, status, effective_date, by, source, reason="", box_serial=""):
+        """A dated status recorded by hand (the landlord, or the operator outside a report).
+
+        Reaching "installed" or "active" from "planned" also records the box in the housing stock.
+        Caller holds the transaction (and the row lock).
+        """
+        if status == self.status:
+            raise ValidationError(f"Ce logement est déjà « {self.get_status_display()} ».")
+        error = status_change_error(
+            current=self.status, since=self.status_date, new=status, day=effective_date, contract=self.contract
+        )
+        if error:
+            message = error[1]
+            raise ValidationError(message[0].upper() + message[1:] + ".")
+        if status == SubscriptionStatus.SUSPENDED and not reason.strip():
+            raise ValidationError("Indiquez le motif de la suspension.")
+        equipment = None
+        if self.status == SubscriptionStatus.PLANNED and status in WITH_BOX:
+            from leases.models import EquipmentStatus
+            from leases.models import EventSource as StockSource
+
+            equipment = self.lodging.record_equipment(
+                status=EquipmentStatus.BOX,
+                effective_date=effective_date,
+                by=by,
+                source=StockSource.LANDLORD if source == EventSource.LANDLORD else StockSource.OPERATOR,
+            )
+        event = SubscriptionEvent.objects.create(
+            subscription=self,
+            status=status,
+            effective_date=effective_date,
+            recorded_by=by,
+            source=source,
+            reason=reason.strip(),
+            box_serial=box_serial.strip(),
+            equipment_event=equipment,
+        )
+        self.refresh_status()
+        return event
+
 
 class SubscriptionEventQuerySet(models.QuerySet):
     def effective(self):
@@ -797,12 +861,28 @@ class SubscriptionEvent(models.Model):
     def is_contested(self):
         return self.contested_at is not None
 
-    def may_be_contested_by(self, user):
-        return (
-            self.source == EventSource.OPERATOR_REPORT
-            and not self.is_contested
-            and may_edit(user, self.subscription.contract.landlord_id)
-        )
+    @property
+    def is_contestable(self):
+        """What the operator said (a report line, or a status it recorded) may be contested by the landlord."""
+        return self.source in (EventSource.OPERATOR_REPORT, EventSource.OPERATOR) and not self.is_contested
+
+    def contest(self, *, by, reason):
+        """The landlord disputes this line: it no longer counts, and neither does the box it put in the
+        stock; the subscription's status and the dwelling's equipment are recomputed. Caller holds the
+        transaction."""
+        if not self.is_contestable:
+            raise ValidationError("Cette ligne est déjà contestée, ou elle ne vient pas de l'opérateur.")
+        if not reason.strip():
+            raise ValidationError("Indiquez le motif de la contestation.")
+        now = timezone.now()
+        self.contested_at, self.contested_by, self.contest_reason = now, by, reason.strip()[:300]
+        self.save(update_fields=["contested_at", "contested_by", "contest_reason"])
+        if self.equipment_event_id:
+            EquipmentEvent.objects.filter(pk=self.equipment_event_id).update(
+                contested_at=now, contested_by=by, contest_reason=self.contest_reason
+            )
+            self.subscription.lodging.refresh_equipment()
+        self.subscription.refresh_status()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -49,13 +49,14 @@ def _insert_planned(contract, rollout, lodgings, day, by):
     now = ops.adapt_datetimefield_value(timezone.now())
     day = ops.adapt_datefield_value(day)
     select_sql, select_params = lodgings.order_by().values("pk").query.sql_with_params()
+    lodgings_table = lodgings.model._meta.db_table
     subscriptions = Subscription._meta.db_table
     events = SubscriptionEvent._meta.db_table
     planned = SubscriptionStatus.PLANNED.value
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {subscriptions} (contract_id, lodging_id, rollout_id, status, status_date, box_serial, "
-            f"created_at) SELECT %s, candidate.id, %s, %s, %s, '', %s FROM ({select_sql}) candidate",
+            f"created_at) SELECT %s, id, %s, %s, %s, '', %s FROM {lodgings_table} WHERE id IN ({select_sql})",
             [contract.pk, rollout.pk, planned, day, now, *select_params],
         )
         created = cursor.rowcount

@@ -52,3 +52,17 @@ def saint_eloi(landlord2):
 def rival_contract(landlord2, operator2, saint_eloi):
     factories.dwellings(saint_eloi, 2)
     return factories.contract(landlord2, operator2, [saint_eloi], start=datetime.date(2025, 1, 1))
+
+
+@pytest.fixture
+def world(landlord, landlord_admin, contract, tilleuls, tilleuls_dwellings):
+    """The contract rolled out: one dwelling active, one installed, one suspended, one planned;
+    a collective agreement and a 75 % share at Les Tilleuls."""
+    a, b, c, d = tilleuls_dwellings
+    factories.subscribe(contract, a, ("active", datetime.date(2025, 2, 1)))
+    factories.subscribe(contract, b, ("installed", datetime.date(2025, 2, 1)))
+    factories.subscribe(contract, c, ("active", datetime.date(2025, 2, 1)), ("suspended", datetime.date(2025, 3, 1)))
+    factories.subscribe(contract, d)
+    factories.collective(tilleuls, by=landlord_admin)
+    factories.share(tilleuls, 75)
+    return contract

@@ -1,0 +1,34 @@
+import pytest
+from django.urls import reverse
+
+from tests.subscriptions import factories
+
+from .cast import SEES
+
+
+def url(contract):
+    return reverse("subscriptions:contract_detail", args=[contract.pk])
+
+
+@pytest.mark.parametrize(("who", "status"), SEES.items())
+def test_who_sees_the_rollout_of_a_contract(client_of, cast, world, who, status):
+    assert client_of(cast[who]).get(url(world)).status_code == status
+
+
+def test_the_landlord_sees_the_funnel_against_the_perimeter(client_of, cast, world, tilleuls):
+    factories.dwellings(tilleuls, 1)  # joined the perimeter after the rollout
+    page = client_of(cast["landlord_admin"]).get(url(world)).content.decode()
+    assert "Logements du périmètre" in page
+    assert "Lancer le déploiement (1 logement)" in page
+    assert "dont 1 sans abonnement prévu" in page
+
+
+def test_the_operator_may_report_but_not_roll_out(client_of, cast, world):
+    page = client_of(cast["operator_admin"]).get(url(world)).content.decode()
+    assert "Déposer un rapport" in page
+    assert "Lancer le déploiement" not in page
+
+
+def test_the_list_of_dwellings_filters_by_status(client_of, cast, world):
+    page = client_of(cast["landlord_admin"]).get(url(world), {"statut": "suspended"}).content.decode()
+    assert page.count('class="badge badge-warn">Suspendu') == 1
