@@ -84,6 +84,7 @@ class InvoiceForm(forms.ModelForm):
     class Meta:
         model = OperatorInvoice
         fields = ["month", "reference", "amount_ht", "vat_rate"]
+        localized_fields = ["amount_ht", "vat_rate"]
 
     def __init__(self, *args, contract, **kwargs):
         self.contract = contract
@@ -161,7 +162,11 @@ class AgreementForm(forms.Form):
 
 class ConsultationForm(forms.Form):
     proposed_charge = forms.DecimalField(
-        label="Montant mensuel proposé aux locataires (€ TTC)", max_digits=8, decimal_places=2, min_value=0
+        label="Montant mensuel proposé aux locataires (€ TTC)",
+        max_digits=8,
+        decimal_places=2,
+        min_value=0,
+        localize=True,
     )
     answer_by = forms.DateField(label="Réponses attendues au plus tard le", widget=DateInput())
 
@@ -215,7 +220,12 @@ class ChargeSettingForm(forms.Form):
 
     valid_from = MonthField(label="À partir du mois de")
     landlord_share_percent = forms.DecimalField(
-        label="Part prise en charge par le bailleur (%)", max_digits=5, decimal_places=2, min_value=0, max_value=100
+        label="Part prise en charge par le bailleur (%)",
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        localize=True,
     )
     allocation_key = forms.ChoiceField(label="Clé de répartition du coût réel", choices=AllocationKey.choices)
 

@@ -126,6 +126,9 @@ def incident_resolve(request, pk):
     )
     if not user_may(incident, "resolve", request.user):
         raise PermissionDenied
+    if incident.state != Incident.State.REPORTED:
+        messages.info(request, "Cette panne est déjà résolue.")
+        return redirect(incident)
     form = ResolveForm(request.POST or None)
     if (
         request.method == "POST"

@@ -361,7 +361,7 @@ def _consultation_context(basis):
         "rule": basis.rule,
         "round": basis.current_round,
         "today": timezone.localdate(),
-        "yearly": (basis.proposed_charge or Decimal(0)) * 12,
+        "yearly": Decimal(str(basis.proposed_charge or 0)) * 12,
     }
 
 

@@ -66,3 +66,18 @@ def world(landlord, landlord_admin, contract, tilleuls, tilleuls_dwellings):
     factories.collective(tilleuls, by=landlord_admin)
     factories.share(tilleuls, 75)
     return contract
+
+
+@pytest.fixture
+def report(contract, tilleuls_dwellings, operator_admin):
+    """FibreCité's report of 10 June 2025: the first dwelling installed with box BOX-1 (in the stock)."""
+    from subscriptions.reports import apply_report
+    from subscriptions.rollout import start_rollout
+
+    start_rollout(contract=contract, by=None, on=datetime.date(2025, 2, 1))
+    rows = [factories.REPORT_HEADER, [tilleuls_dwellings[0].rpls_id, "installé", "10/06/2025", "BOX-1", ""]]
+    outcome = apply_report(
+        contract=contract, upload=factories.report_file(rows), file_name="rapport.csv", by=operator_admin
+    )
+    assert outcome.ok, outcome.errors
+    return outcome.report

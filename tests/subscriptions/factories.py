@@ -138,3 +138,28 @@ def ceiling(landlord, amount, *, city, city_admin, admin, qpvs, starts_on=dateti
         due_date=datetime.date(2030, 12, 31),
         starts_on=starts_on,
     )
+
+
+def report_file(rows, name="rapport.csv"):
+    """An operator's report as an upload; rows: lists of cells, the header first."""
+    import csv
+    import io
+
+    import openpyxl
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if name.endswith(".csv"):
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
+        content = buffer.getvalue().encode("utf-8")
+    else:
+        workbook = openpyxl.Workbook()
+        for row in rows:
+            workbook.active.append(row)
+        stream = io.BytesIO()
+        workbook.save(stream)
+        content = stream.getvalue()
+    return SimpleUploadedFile(name, content)
+
+
+REPORT_HEADER = ["IDENT_REP", "STATUT", "DATE_EFFET", "NUMERO_SERIE", "MOTIF"]
