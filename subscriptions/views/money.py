@@ -33,6 +33,10 @@ from ..models import (
 from .common import chosen_landlord, page_of, require_editor
 
 
+def leases(count):
+    return f"{count} bail" if count < 2 else f"{count} baux"
+
+
 def charges_export(request):
     """GET without a month: the form; with ?month=AAAA-MM&format=xlsx|csv: the file."""
     landlord, landlords = chosen_landlord(request)
@@ -103,7 +107,7 @@ def regularisation_create(request):
     except IntegrityError:
         messages.error(request, "Cette régularisation vient d'être établie par quelqu'un d'autre.")
         return redirect("subscriptions:regularisation_list")
-    messages.success(request, f"{regularisation.title} calculée : {count} bail{'s' if count > 1 else ''}.")
+    messages.success(request, f"{regularisation.title} calculée : {leases(count)}.")
     return redirect(regularisation)
 
 
@@ -115,9 +119,8 @@ def regularisation_detail(request, pk):
     regularisation = visible_regularisation(request, pk)
     lines = regularisation_lines(regularisation)
     totals = lines.aggregate(
-        provisions=Sum("provisions"),
-        actual=Sum("actual_cost"),
-        balance=Sum("balance"),
+        total_provisions=Sum("provisions"),
+        total_actual=Sum("actual_cost"),
         to_pay=Sum("balance", filter=Q(balance__gt=0)),
         to_refund=Sum("balance", filter=Q(balance__lt=0)),
         leases=Count("lease", distinct=True),
@@ -165,7 +168,7 @@ def regularisation_compute(request, pk):
             messages.warning(request, "Cette régularisation a été envoyée : elle ne se recalcule plus.")
             return redirect(regularisation)
         count = locked.compute(by=request.user)
-    messages.success(request, f"Régularisation recalculée : {count} bail{'s' if count > 1 else ''}.")
+    messages.success(request, f"Régularisation recalculée : {leases(count)}.")
     return redirect(regularisation)
 
 

@@ -81,3 +81,27 @@ def report(contract, tilleuls_dwellings, operator_admin):
     )
     assert outcome.ok, outcome.errors
     return outcome.report
+
+
+@pytest.fixture
+def invoiced(world):
+    """FibreCité's March 2025 invoice: 8,00 € HT + 20 % = 9,60 € TTC, for the one dwelling active that month."""
+    from decimal import Decimal
+
+    from subscriptions.models import OperatorInvoice
+
+    return OperatorInvoice.objects.create(
+        contract=world, month=datetime.date(2025, 3, 1), reference="FC-03", amount_ht=Decimal("8.00"), vat_rate=20
+    )
+
+
+@pytest.fixture
+def regularisation(invoiced, landlord, landlord_admin):
+    """Habitat du Clain's 2025 regularisation, computed (a draft)."""
+    from subscriptions.models import Regularisation
+
+    made = Regularisation.objects.create(
+        landlord=landlord, period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 12, 31)
+    )
+    made.compute(by=landlord_admin)
+    return made
