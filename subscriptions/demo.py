@@ -107,21 +107,20 @@ def seed(stdout):
     dwellings = list(
         Subscription.objects.filter(contract=contract).select_related("lodging").order_by("lodging__rpls_id")
     )
-    first_rows, second_rows = [], []
+    first_rows = []
     first_report = start + datetime.timedelta(days=25)
-    for index, subscription in enumerate(dwellings):
+    for subscription in dwellings:
         roll = rng.random()
-        if roll < 0.18:
-            continue  # still planned
+        if roll < 0.55:
+            continue  # still planned: the rollout is under way (the charter's 80 % equipped target not met yet)
         day = start + datetime.timedelta(days=rng.randint(8, 24))
-        serial = f"FC-{subscription.lodging.rpls_id[-6:]}"
-        status = "installé" if roll < 0.32 else "actif"
-        first_rows.append([subscription.lodging.rpls_id, status, f"{day:%d/%m/%Y}", serial, ""])
-        if status == "actif" and index % 37 == 5:
-            later = today - datetime.timedelta(days=rng.randint(3, 12))
-            second_rows.append(
-                [subscription.lodging.rpls_id, "suspendu", f"{later:%d/%m/%Y}", "", "Logement en travaux"]
-            )
+        status = "installé" if roll < 0.65 else "actif"
+        first_rows.append(
+            [subscription.lodging.rpls_id, status, f"{day:%d/%m/%Y}", f"FC-{subscription.lodging.rpls_id}", ""]
+        )
+    suspended = [row[0] for row in first_rows if row[1] == "actif"][::15][:4]
+    later = today - datetime.timedelta(days=6)
+    second_rows = [[rpls_id, "suspendu", f"{later:%d/%m/%Y}", "", "Logement en travaux"] for rpls_id in suspended]
     outcome = apply_report(
         contract=contract, upload=csv_upload(first_rows), file_name="rapport-fibrecite-1.csv", by=operator_user
     )
@@ -140,7 +139,7 @@ def seed(stdout):
             description="Plus de connexion : la box ne se synchronise plus."
             if n == 0
             else "Débit très faible le soir.",
-            reported_at=now - datetime.timedelta(days=9 - 7 * n, hours=2),
+            reported_at=now - (datetime.timedelta(days=9) if n == 0 else datetime.timedelta(hours=5)),
             reported_by=landlord_user if n == 0 else operator_user,
             reporter_side=Incident.Side.LANDLORD if n == 0 else Incident.Side.OPERATOR,
         )
