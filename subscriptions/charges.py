@@ -24,9 +24,10 @@ The rules, in order:
   without opt-in), the landlord's share, and any cost above the ceiling.
 """
 
+import bisect
 import calendar
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -52,6 +53,15 @@ ACTIVE = SubscriptionStatus.ACTIVE.value
 HUNDRED_PERCENT = 10_000  # shares in hundredths of a percent (75.00 % -> 7500)
 
 
+def merge_detail(first, second):
+    """Two monthly details of the same lease added month by month."""
+    months = {}
+    for key, days, provision, actual in (*first, *second):
+        old = months.get(key, (0, 0, 0))
+        months[key] = (old[0] + days, old[1] + provision, old[2] + actual)
+    return tuple((key, *months[key]) for key in sorted(months))
+
+
 def div_half_up(numerator, denominator):
     """numerator / denominator rounded half-up, for whole numbers ≥ 0."""
     return (2 * numerator + denominator) // (2 * denominator)
@@ -61,30 +71,36 @@ def cents(amount):
     return int(money(amount) * 100)
 
 
+def cents_text(value_cents):
+    """1234 -> "12.34" (a whole number of cents as JSON-friendly text, without Decimal's cost)."""
+    sign = "-" if value_cents < 0 else ""
+    value_cents = abs(value_cents)
+    return f"{sign}{value_cents // 100}.{value_cents % 100:02d}"
+
+
 def euros(value_cents):
     return (Decimal(value_cents) / 100).quantize(Decimal("0.01"))
 
 
-@dataclass(frozen=True)
 class Month:
-    first: datetime.date
-    last: datetime.date
+    """A calendar month: its first and last days (dates and ordinals), its length and "AAAA-MM" key."""
 
-    @property
-    def lo(self):
-        return self.first.toordinal()
+    __slots__ = ("first", "last", "lo", "hi", "days", "key")
 
-    @property
-    def hi(self):
-        return self.last.toordinal()
+    def __init__(self, first, last):
+        self.first, self.last = first, last
+        self.lo, self.hi = first.toordinal(), last.toordinal()
+        self.days = last.day
+        self.key = f"{first:%Y-%m}"
 
-    @property
-    def days(self):
-        return self.last.day
+    def __eq__(self, other):
+        return isinstance(other, Month) and self.first == other.first
 
-    @property
-    def key(self):
-        return f"{self.first:%Y-%m}"
+    def __hash__(self):
+        return hash(self.first)
+
+    def __repr__(self):
+        return f"Month({self.key})"
 
 
 def months_between(start, end):
@@ -221,16 +237,20 @@ class Charges:
         self.start, self.end = start, end
         self.lo, self.hi = start.toordinal(), end.toordinal()
         self.months = months_between(start, end)
+        self._los, self._his = [m.lo for m in self.months], [m.hi for m in self.months]
         self._load(lodgings)
 
     # Loading: a constant number of queries.
 
     def _load(self, lodgings):
         lo, hi, start, end = self.lo, self.hi, self.start, self.end
-        wanted = set(lodgings.values_list("pk", flat=True))
+        wanted = set(lodgings.order_by().values_list("pk", flat=True))
         self.wanted = wanted
         contract_ids = set(
-            Subscription.objects.filter(lodging__in=lodgings).values_list("contract_id", flat=True).distinct()
+            Subscription.objects.filter(lodging__in=lodgings)
+            .order_by()
+            .values_list("contract_id", flat=True)
+            .distinct()
         )
         self.contracts = {}
         for pk, price_ht, vat, c_start, c_end, landlord_id in Contract.objects.filter(pk__in=contract_ids).values_list(
@@ -259,7 +279,7 @@ class Charges:
             events[sub_id].append((status, day))
         for pk, row in self.subscriptions.items():
             window = self.contracts[row[1]][1]
-            row[3] = active_intervals(events.get(pk, ()), *window) if window[0] <= window[1] else []
+            row[3] = tuple(active_intervals(events.get(pk, ()), *window)) if window[0] <= window[1] else ()
         self.residences = {r for _, _, r, _ in self.subscriptions.values()}
         # Living areas: a dwelling without one counts as the mean of its residence (else all equal).
         by_residence = defaultdict(list)
@@ -278,7 +298,7 @@ class Charges:
             .values_list("pk", "lodging_id", "start", "end")
         ):
             interval = (max(lo, l_start.toordinal()), min(hi, l_end.toordinal()) if l_end else hi)
-            self.leases[lodging_id].append((pk, [interval]))
+            self.leases[lodging_id].append((pk, (interval,)))
             lease_ids.append(pk)
         self.opt_ins = defaultdict(list)
         for lease_id, opted_in, opted_out in LeaseOptIn.objects.filter(
@@ -293,6 +313,12 @@ class Charges:
         ):
             self.bases[residence_id].append((kind, (since.toordinal(), until.toordinal() if until else hi)))
         self.settings = self._settings()
+        self.uses_area = {
+            residence_id
+            for residence_id, months in self.settings.items()
+            if any(setting and setting[1] == AllocationKey.LIVING_AREA for setting in months)
+        }
+        self._per_month, self._allowed_cache, self._shapes = {}, {}, {}
         landlords = {landlord for _, _, landlord in self.contracts.values()}
         self.ceilings = charter_ceilings(landlords, [month.last for month in self.months])
         self.invoices = {
@@ -332,20 +358,20 @@ class Charges:
         invoiced = set(self.invoices)
         if not invoiced:
             return
-        for pk, (_, contract_id, residence_id, intervals) in self.subscriptions.items():
-            if not intervals:
-                continue
-            for index, month in enumerate(self.months):
-                if (contract_id, month.key) not in invoiced:
-                    continue
-                days = overlap(intervals, month.lo, month.hi)
-                if not days:
+        groups = Counter(
+            (contract_id, residence_id, intervals, self.weights[pk] if residence_id in self.uses_area else 1)
+            for pk, (_, contract_id, residence_id, intervals) in self.subscriptions.items()
+            if intervals
+        )
+        for (contract_id, residence_id, intervals, weight), count in groups.items():
+            for index, days in enumerate(self.per_month(intervals)):
+                if not days or (contract_id, self.months[index].key) not in invoiced:
                     continue
                 setting = self.settings[residence_id][index]
-                weight = self.weights[pk] if setting and setting[1] == AllocationKey.LIVING_AREA else 1
-                self.contract_days[contract_id, index] += days
-                self.residence_days[contract_id, index, residence_id] += days
-                self.residence_weight[contract_id, index, residence_id] += days * weight
+                key_weight = weight if setting and setting[1] == AllocationKey.LIVING_AREA else 1
+                self.contract_days[contract_id, index] += days * count
+                self.residence_days[contract_id, index, residence_id] += days * count
+                self.residence_weight[contract_id, index, residence_id] += days * key_weight * count
 
     # Walking the facts.
 
@@ -359,45 +385,107 @@ class Charges:
                 out.append(interval)
         return union(out)
 
+    def per_month(self, intervals):
+        """Days of `intervals` (a tuple) in each month of the period, as a tuple (cached: dwellings
+        activated the same day share it)."""
+        found = self._per_month.get(intervals)
+        if found is None:
+            out = [0] * len(self.months)
+            los, his = self._los, self._his
+            for lo, hi in intervals:
+                index = max(bisect.bisect_right(los, lo) - 1, 0)
+                while index < len(los) and los[index] <= hi:
+                    out[index] += max(0, min(hi, his[index]) - max(lo, los[index]) + 1)
+                    index += 1
+            found = self._per_month[intervals] = tuple(out)
+        return found
+
+    def _allowed(self, residence_id, lease_id):
+        found = self._allowed_cache.get(lease_id)
+        if found is None:
+            found = self._allowed_cache[lease_id] = self.allowed(residence_id, lease_id)
+        return found
+
+    def _shape_of(self, pk):
+        """(lease ids, months) of a subscription. Subscriptions alike (same contract, residence, weight,
+        service days and lease days) share one computation: a landlord's dwellings mostly are."""
+        lodging_id, contract_id, residence_id, intervals = self.subscriptions[pk]
+        ids, leases = [], []
+        for lease_id, lease_interval in self.leases.get(lodging_id, ()):
+            leased = tuple(intersect(intervals, lease_interval))
+            if leased:
+                ids.append(lease_id)
+                leases.append((leased, tuple(intersect(leased, self._allowed(residence_id, lease_id)))))
+        weight = self.weights[pk] if residence_id in self.uses_area else 1
+        key = (contract_id, residence_id, weight, intervals, tuple(leases))
+        months = self._shapes.get(key)
+        if months is None:
+            months = self._shapes[key] = self._compute(contract_id, residence_id, weight, intervals, leases)
+        return ids, months
+
+    def _compute(self, contract_id, residence_id, weight, intervals, leases):
+        """((month index, active days, invoiced, num, den, lines), ...) for months with active days, where
+        num/den is the exact cost of the dwelling-month in cents, and lines has, per lease, (leased days,
+        chargeable days, monthly amount, provision, actual cost, excess over the ceiling)."""
+        unit, _, landlord_id = self.contracts[contract_id]
+        ceilings, settings = self.ceilings[landlord_id], self.settings[residence_id]
+        vectors = [(self.per_month(leased), self.per_month(chargeable)) for leased, chargeable in leases]
+        result = []
+        for index, active in enumerate(self.per_month(intervals)):
+            if not active:
+                continue
+            month = self.months[index]
+            dim = month.days
+            setting = settings[index]
+            invoice = self.invoices.get((contract_id, month.key))
+            if invoice is not None:
+                key_weight = weight if setting and setting[1] == AllocationKey.LIVING_AREA else 1
+                share_key = (contract_id, index, residence_id)
+                num = invoice * self.residence_days[share_key] * active * key_weight
+                den = self.contract_days[contract_id, index] * self.residence_weight[share_key]
+            else:
+                num, den = unit * active, dim
+            ceiling = ceilings[index]
+            tenant_bp = HUNDRED_PERCENT - setting[0] if setting else 0
+            uncapped_monthly = div_half_up(unit * tenant_bp, HUNDRED_PERCENT)
+            monthly = min(uncapped_monthly, ceiling) if ceiling is not None else uncapped_monthly
+            lines = []
+            for leased, chargeable in vectors:
+                leased_days, days = leased[index], chargeable[index]
+                provision = div_half_up(monthly * days, dim)
+                if invoice is None:
+                    uncapped = div_half_up(uncapped_monthly * days, dim)
+                else:
+                    uncapped = div_half_up(num * days * tenant_bp, den * active * HUNDRED_PERCENT)
+                actual = min(uncapped, div_half_up(ceiling * days, dim)) if ceiling is not None else uncapped
+                lines.append((leased_days, days, monthly if days else 0, provision, actual, uncapped - actual))
+            result.append((index, active, invoice is not None, num, den, tuple(lines)))
+        return tuple(result)
+
+    def _walk(self):
+        """(subscription, lodging, contract, residence, lease ids, months) for the wanted dwellings."""
+        for pk, (lodging_id, contract_id, residence_id, intervals) in self.subscriptions.items():
+            if lodging_id in self.wanted and intervals:
+                yield (pk, lodging_id, contract_id, residence_id, *self._shape_of(pk))
+
     def dwelling_months(self):
         """DwellingMonth for every subscription of the wanted dwellings and every month with active days."""
-        months = list(enumerate(self.months))
-        allowed_cache = {}
-        for pk, (lodging_id, contract_id, residence_id, intervals) in self.subscriptions.items():
-            if lodging_id not in self.wanted or not intervals:
-                continue
-            unit, _, landlord_id = self.contracts[contract_id]
-            ceilings = self.ceilings[landlord_id]
-            settings = self.settings[residence_id]
-            leases = []
-            for lease_id, lease_interval in self.leases.get(lodging_id, ()):
-                leased = intersect(intervals, lease_interval)
-                if not leased:
-                    continue
-                if lease_id not in allowed_cache:
-                    allowed_cache[lease_id] = self.allowed(residence_id, lease_id)
-                leases.append((lease_id, leased, intersect(leased, allowed_cache[lease_id])))
-            weight = self.weights[pk]
-            for index, month in months:
-                active = overlap(intervals, month.lo, month.hi)
-                if not active:
-                    continue
-                dim = month.days
-                setting = settings[index]
-                invoice = self.invoices.get((contract_id, month.key))
-                if invoice is not None:
-                    key_weight = weight if setting and setting[1] == AllocationKey.LIVING_AREA else 1
-                    share_key = (contract_id, index, residence_id)
-                    num = invoice * self.residence_days[share_key] * active * key_weight
-                    den = self.contract_days[contract_id, index] * self.residence_weight[share_key]
-                else:
-                    num, den = unit * active, dim
+        for pk, lodging_id, contract_id, residence_id, ids, months in self._walk():
+            for index, active, invoiced, num, den, lines in months:
+                month = self.months[index]
+                leases = [
+                    LeaseMonth(lease_id, lodging_id, residence_id, month, *line)
+                    for lease_id, line in zip(ids, lines, strict=True)
+                    if line[0]
+                ]
+                leased = sum(line.leased_days for line in leases)
+                unchargeable = sum(line.leased_days - line.chargeable_days for line in leases)
+                tenants = sum(line.actual for line in leases)
+                excess = sum(line.excess for line in leases)
                 cost = div_half_up(num, den)
-                ceiling = ceilings[index]
-                tenant_bp = HUNDRED_PERCENT - setting[0] if setting else 0
-                uncapped_monthly = div_half_up(unit * tenant_bp, HUNDRED_PERCENT)
-                monthly = min(uncapped_monthly, ceiling) if ceiling is not None else uncapped_monthly
-                row = DwellingMonth(
+                vacant = div_half_up(num * (active - leased), den * active)
+                no_basis = div_half_up(num * unchargeable, den * active)
+                yield DwellingMonth(
                     subscription_id=pk,
                     lodging_id=lodging_id,
                     residence_id=residence_id,
@@ -405,62 +493,23 @@ class Charges:
                     month=month,
                     active_days=active,
                     cost=cost,
-                    invoiced=invoice is not None,
-                    vacant_days=0,
-                    no_basis_days=0,
-                    vacant=0,
-                    no_basis=0,
-                    excess=0,
-                    landlord_share=0,
-                    tenants=0,
-                    leases=[],
+                    invoiced=invoiced,
+                    vacant_days=active - leased,
+                    no_basis_days=unchargeable,
+                    vacant=vacant,
+                    no_basis=no_basis,
+                    excess=excess,
+                    landlord_share=cost - tenants - vacant - no_basis - excess,
+                    tenants=tenants,
+                    leases=leases,
                 )
-                leased_total = unchargeable = tenants = excess_total = 0
-                for lease_id, leased, chargeable in leases:
-                    leased_days = overlap(leased, month.lo, month.hi)
-                    if not leased_days:
-                        continue
-                    days = overlap(chargeable, month.lo, month.hi) if chargeable else 0
-                    provision = div_half_up(monthly * days, dim)
-                    if invoice is None:
-                        uncapped = div_half_up(uncapped_monthly * days, dim)
-                    else:
-                        uncapped = div_half_up(num * days * tenant_bp, den * active * HUNDRED_PERCENT)
-                    cap = div_half_up(ceiling * days, dim) if ceiling is not None else uncapped
-                    actual = min(uncapped, cap)
-                    row.leases.append(
-                        LeaseMonth(
-                            lease_id=lease_id,
-                            lodging_id=lodging_id,
-                            residence_id=residence_id,
-                            month=month,
-                            leased_days=leased_days,
-                            chargeable_days=days,
-                            monthly_amount=monthly if days else 0,
-                            provision=provision,
-                            actual=actual,
-                            excess=uncapped - actual,
-                        )
-                    )
-                    leased_total += leased_days
-                    unchargeable += leased_days - days
-                    tenants += actual
-                    excess_total += uncapped - actual
-                row.vacant_days = active - leased_total
-                row.no_basis_days = unchargeable
-                row.vacant = div_half_up(num * row.vacant_days, den * active)
-                row.no_basis = div_half_up(num * unchargeable, den * active)
-                row.excess = excess_total
-                row.tenants = tenants
-                row.landlord_share = cost - tenants - row.vacant - row.no_basis - excess_total
-                yield row
 
     def lease_months(self):
         """{lease id: [LeaseMonth, ...]} merged over subscriptions (two contracts in one month add up)."""
         merged = {}
         for row in self.dwelling_months():
             for line in row.leases:
-                key = (line.lease_id, line.month.key)
+                key = (line.lease_id, line.month.first)
                 if key in merged:
                     other = merged[key]
                     other.leased_days += line.leased_days
@@ -476,4 +525,35 @@ class Charges:
             result[line.lease_id].append(line)
         for lines in result.values():
             lines.sort(key=lambda line: line.month.first)
+        return result
+
+    def lease_totals(self):
+        """{lease id: (lodging, residence, chargeable days, provisions, actual cost, detail)} over the period,
+        in cents; detail: ((AAAA-MM, chargeable days, provision, actual cost), ...) for the months that
+        count. What the regularisation needs, summed once per shape of subscription."""
+        totals = {}
+        per_shape = {}
+        for _, lodging_id, _, residence_id, ids, months in self._walk():
+            shape = per_shape.get(id(months))
+            if shape is None:
+                shape = per_shape[id(months)] = (months, self._shape_totals(months, len(ids)))
+            for lease_id, (days, provisions, actual, detail) in zip(ids, shape[1], strict=True):
+                if lease_id in totals:  # a second subscription of the dwelling (another contract)
+                    _, _, d, p, a, previous = totals[lease_id]
+                    detail = merge_detail(previous, detail)
+                    days, provisions, actual = d + days, p + provisions, a + actual
+                totals[lease_id] = (lodging_id, residence_id, days, provisions, actual, detail)
+        return totals
+
+    def _shape_totals(self, months, count):
+        result = []
+        for position in range(count):
+            days = provisions = actual = 0
+            detail = []
+            for index, *_, lines in months:
+                leased_days, chargeable, _, provision, cost, _ = lines[position]
+                if chargeable or provision or cost:
+                    detail.append((self.months[index].key, chargeable, provision, cost))
+                days, provisions, actual = days + chargeable, provisions + provision, actual + cost
+            result.append((days, provisions, actual, tuple(detail)))
         return result
