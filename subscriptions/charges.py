@@ -165,16 +165,6 @@ def union(intervals):
     return out
 
 
-def overlap(intervals, lo, hi):
-    days = 0
-    for a, b in intervals:
-        if a > hi:
-            break
-        if b >= lo:
-            days += min(b, hi) - max(a, lo) + 1
-    return days
-
-
 def active_intervals(events, lo, hi):
     """Days the service was on, from (status, date) events in effective order, within [lo, hi]."""
     out, opened = [], None

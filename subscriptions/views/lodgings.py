@@ -60,13 +60,42 @@ def lodging_panel(request, lodging):
     for incident in incidents:
         incident.can_resolve = incident.state == Incident.State.REPORTED and user_may(incident, "resolve", user)
         by_subscription[incident.subscription_id].incident_list.append(incident)
+    is_member = user.has_role(lodging.landlord_id)
     return {
         "subscriptions": subscriptions,
-        "is_member": user.has_role(lodging.landlord_id),
+        "charges": this_months_charges(lodging) if is_member else [],
+        "is_member": is_member,
         "status_form": StatusForm(initial={"effective_date": timezone.localdate()}),
         "incident_form": IncidentForm(),
         "contest_form": ContestForm(),
     }
+
+
+def this_months_charges(lodging):
+    """The lease lines of the current month for this dwelling (lease references: members only)."""
+    from leases.models import Lease, Lodging
+
+    from ..charges import Charges, euros, months_between
+
+    today = timezone.localdate()
+    month = months_between(today, today)[0]
+    lines = [
+        line
+        for lines in Charges(Lodging.objects.filter(pk=lodging.pk), month.first, month.last).lease_months().values()
+        for line in lines
+    ]
+    references = dict(Lease.objects.filter(pk__in=[line.lease_id for line in lines]).values_list("pk", "reference"))
+    return [
+        {
+            "month": month.first,
+            "lease": references[line.lease_id],
+            "days": line.chargeable_days,
+            "month_days": month.days,
+            "monthly": euros(line.monthly_amount),
+            "amount": euros(line.provision),
+        }
+        for line in lines
+    ]
 
 
 @require_POST

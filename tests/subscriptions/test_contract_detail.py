@@ -32,3 +32,17 @@ def test_the_operator_may_report_but_not_roll_out(client_of, cast, world):
 def test_the_list_of_dwellings_filters_by_status(client_of, cast, world):
     page = client_of(cast["landlord_admin"]).get(url(world), {"statut": "suspended"}).content.decode()
     assert page.count('class="badge badge-warn">Suspendu') == 1
+
+
+def test_constant_queries_whatever_the_number_of_dwellings(
+    client_of, cast, world, tilleuls, django_assert_max_num_queries
+):
+    import datetime
+
+    client = client_of(cast["landlord_admin"])
+    client.get(url(world))
+    with django_assert_max_num_queries(60) as small:
+        client.get(url(world))
+    factories.activate_all(world, factories.dwellings(tilleuls, 30), datetime.date(2025, 4, 1))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(url(world))

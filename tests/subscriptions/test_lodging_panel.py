@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from leases.models import Lease
 from subscriptions.models import Incident, Subscription
 
 from .cast import SEES
@@ -56,3 +57,10 @@ def test_the_city_reads_without_acting(client_of, cast, suspended):
 
 def test_a_dwelling_without_subscription_has_no_panel(client_of, cast, contract, tilleuls_dwellings):
     assert "Abonnement internet" not in page(client_of(cast["landlord_member"]), tilleuls_dwellings[0])
+
+
+def test_the_landlord_sees_this_months_charge(client_of, cast, world, tilleuls_dwellings):
+    lease = Lease.objects.get(lodging=tilleuls_dwellings[0])
+    text = page(client_of(cast["landlord_viewer"]), tilleuls_dwellings[0])
+    assert f"pour le bail {lease.reference} : <strong>2,67 € TTC</strong>" in text
+    assert lease.reference not in page(client_of(cast["operator_admin"]), tilleuls_dwellings[0])
