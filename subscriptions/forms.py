@@ -228,6 +228,8 @@ class ChargeSettingForm(forms.Form):
         localize=True,
     )
     allocation_key = forms.ChoiceField(label="Clé de répartition du coût réel", choices=AllocationKey.choices)
+    # The last setting recorded when the form was shown: a stale form is refused, never a silent overwrite.
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, residence, prices, ceiling, landlord, **kwargs):
         """prices: the unit prices TTC of the residence's contracts; ceiling: the charter ceiling (€) or None."""
@@ -239,9 +241,20 @@ class ChargeSettingForm(forms.Form):
                 "valid_from": first_of_month(timezone.localdate()),
                 "landlord_share_percent": current.landlord_share_percent if current else None,
                 "allocation_key": current.allocation_key if current else AllocationKey.PER_DWELLING,
+                "seen": self.last_recorded(residence),
             },
         )
         super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def last_recorded(residence):
+        return (
+            ChargeSetting.objects.filter(residence=residence)
+            .order_by("-created_at", "-pk")
+            .values_list("pk", flat=True)
+            .first()
+            or 0
+        )
 
     def clean(self):
         data = super().clean()

@@ -5,7 +5,7 @@ import statistics
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -75,18 +75,19 @@ def overview(request):
     )
 
 
-def repair_summary(incidents):
-    """Median and longest repair delay (hours) of resolved incidents; open ones counted apart."""
-    resolved = [i.repair_hours for i in incidents if i.state == Incident.State.RESOLVED]
+def repair_summary(contract):
+    """Median and longest repair delay (hours) of the contract's resolved incidents; open ones apart."""
+    rows = list(Incident.objects.filter(subscription__contract=contract).values_list("reported_at", "resolved_at"))
+    resolved = [(end - start).total_seconds() / 3600 for start, end in rows if end is not None]
     return {
-        "count": len(incidents),
-        "open": sum(1 for i in incidents if i.state == Incident.State.REPORTED),
+        "count": len(rows),
+        "open": sum(1 for _, end in rows if end is None),
         "median": statistics.median(resolved) if resolved else None,
         "longest": max(resolved) if resolved else None,
     }
 
 
-def residence_rows(contract, user):
+def residence_rows(contract):
     """Per residence of the contract: dwellings, funnel, legal basis and tenant charge (four queries)."""
     today = timezone.localdate()
     residences = list(contract.residences.select_related("qpv").order_by("commune_name", "name"))
@@ -137,9 +138,7 @@ def contract_detail(request, pk):
     listed = subscriptions.select_related("lodging", "lodging__residence").order_by("lodging__rpls_id")
     if status in STATUS_LABELS:
         listed = listed.filter(status=status)
-    incidents = list(
-        Incident.objects.filter(subscription__contract=contract).select_related("subscription__lodging")[:200]
-    )
+    incidents = Incident.objects.filter(subscription__contract=contract).select_related("subscription__lodging")
     is_landlord_editor = may_edit(user, contract.landlord_id)
     can_roll_out = is_landlord_editor and contract.state == ContractState.ACTIVE
     context = {
@@ -148,11 +147,11 @@ def contract_detail(request, pk):
         "perimeter": perimeter,
         "not_planned": max(perimeter - live, 0),
         "progress": round(100 * funnel[SubscriptionStatus.ACTIVE] / perimeter) if perimeter else None,
-        "residences": residence_rows(contract, user),
+        "residences": residence_rows(contract),
         "reports": contract.reports.select_related("uploaded_by")[:20],
         "rollouts": Rollout.objects.filter(contract=contract).select_related("started_by")[:10],
         "incidents": incidents[:20],
-        "repairs": repair_summary(incidents),
+        "repairs": repair_summary(contract),
         "invoices": contract.invoices.all()[:24],
         "page": page_of(request, listed),
         "status": status,
@@ -296,8 +295,13 @@ def invoice_add(request, pk):
     if form.is_valid():
         invoice = form.save(commit=False)
         invoice.contract, invoice.recorded_by = contract, request.user
-        invoice.save()
-        messages.success(request, f"Facture {invoice.reference} de {invoice.month:%m/%Y} enregistrée.")
+        try:
+            with transaction.atomic():
+                invoice.save()
+        except IntegrityError:
+            messages.error(request, f"La facture de {invoice.month:%m/%Y} vient d'être saisie par quelqu'un d'autre.")
+        else:
+            messages.success(request, f"Facture {invoice.reference} de {invoice.month:%m/%Y} enregistrée.")
     else:
         form_errors_to_messages(request, form)
     return redirect("subscriptions:contract_detail", pk=contract.pk)

@@ -40,6 +40,10 @@ from ..models import (
 from .common import form_errors_to_messages, page_of, require_editor
 
 STATUS_LABELS = dict(SubscriptionStatus.choices)
+STALE_SETTING = (
+    "Quelqu'un a modifié la part du bailleur de cette résidence pendant que vous la saisissiez : votre "
+    "saisie n'a pas été enregistrée. Voici la valeur actuelle ; recommencez si besoin."
+)
 
 
 def visible_residence(request, pk):
@@ -150,16 +154,21 @@ def charge_setting(request, pk):
     if not form.is_valid():
         return residence_detail(request, pk, setting_form=form)
     data = form.cleaned_data
-    ChargeSetting.objects.update_or_create(
-        residence=residence,
-        valid_from=first_of_month(data["valid_from"]),
-        defaults={
-            "landlord_share_percent": data["landlord_share_percent"],
-            "allocation_key": data["allocation_key"],
-            "created_by": request.user,
-            "created_at": timezone.now(),
-        },
-    )
+    with transaction.atomic():
+        Residence.objects.select_for_update().get(pk=residence.pk)
+        if (data["seen"] or 0) != ChargeSettingForm.last_recorded(residence):
+            messages.error(request, STALE_SETTING)
+            return redirect("subscriptions:residence_detail", pk=residence.pk)
+        ChargeSetting.objects.update_or_create(
+            residence=residence,
+            valid_from=first_of_month(data["valid_from"]),
+            defaults={
+                "landlord_share_percent": data["landlord_share_percent"],
+                "allocation_key": data["allocation_key"],
+                "created_by": request.user,
+                "created_at": timezone.now(),
+            },
+        )
     messages.success(
         request,
         f"Part du bailleur enregistrée : {data['landlord_share_percent']} % à partir de {data['valid_from']:%m/%Y}.",

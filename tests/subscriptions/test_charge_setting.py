@@ -17,7 +17,11 @@ def url(residence):
 
 
 def data(share, month="2025-03", key="per_dwelling"):
-    return {"valid_from": month, "landlord_share_percent": share, "allocation_key": key}
+    """The form as shown: `seen` is the last setting recorded then (none: 0)."""
+    from subscriptions.models import ChargeSetting
+
+    last = ChargeSetting.objects.order_by("-created_at", "-pk").values_list("pk", flat=True).first()
+    return {"valid_from": month, "landlord_share_percent": share, "allocation_key": key, "seen": last or 0}
 
 
 @pytest.fixture
@@ -69,3 +73,10 @@ def test_the_same_month_again_replaces_the_setting(client_of, cast, contract, ti
 def test_a_share_above_100_is_refused(client_of, cast, contract, tilleuls):
     response = client_of(cast["landlord_member"]).post(url(tilleuls), data("120"))
     assert "inférieure ou égale à 100" in html.unescape(response.content.decode())
+
+
+def test_a_stale_form_is_refused_not_overwritten(client_of, cast, contract, tilleuls):
+    client_of(cast["landlord_member"]).post(url(tilleuls), {**data("75"), "seen": 0})
+    response = client_of(cast["landlord_admin"]).post(url(tilleuls), {**data("60"), "seen": 0}, follow=True)
+    assert "Quelqu'un a modifié la part du bailleur de cette résidence" in html.unescape(response.content.decode())
+    assert list(ChargeSetting.objects.values_list("landlord_share_percent", flat=True)) == [Decimal("75.00")]

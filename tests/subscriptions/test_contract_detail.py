@@ -46,3 +46,27 @@ def test_constant_queries_whatever_the_number_of_dwellings(
     factories.activate_all(world, factories.dwellings(tilleuls, 30), datetime.date(2025, 4, 1))
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url(world))
+
+
+def test_repair_delays_of_the_contract(client_of, cast, world, tilleuls_dwellings, operator_admin):
+    import datetime
+
+    from django.utils import timezone
+
+    from subscriptions.models import Incident, Subscription
+
+    subscription = Subscription.objects.get(lodging=tilleuls_dwellings[0])
+    now = timezone.now()
+    for hours, resolved in [(10, True), (30, True), (50, True), (5, False)]:
+        Incident.objects.create(
+            subscription=subscription,
+            description="Panne",
+            reported_at=now - datetime.timedelta(hours=hours + 1),
+            resolved_at=now - datetime.timedelta(hours=1) if resolved else None,
+            state="resolved" if resolved else "reported",
+            reported_by=operator_admin,
+            reporter_side="operator",
+        )
+    page = client_of(cast["city_admin"]).get(url(world)).content.decode()
+    assert 'Délai médian de rétablissement</dt><dd class="stat">30 h' in page
+    assert 'Délai le plus long</dt><dd class="stat">50 h' in page

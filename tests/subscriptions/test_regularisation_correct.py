@@ -50,3 +50,9 @@ def test_a_late_invoice_becomes_a_correction_line(client_of, cast, sent, world):
     )
     client_of(cast["landlord_member"]).post(url(sent))
     assert RegularisationLine.objects.filter(kind=LineKind.CORRECTION).count() == 1  # no double correction
+
+
+def test_a_draft_gets_no_corrections(client_of, cast, regularisation):
+    response = client_of(cast["landlord_member"]).post(url(regularisation), follow=True)
+    assert "Un brouillon se recalcule" in response.content.decode()
+    assert not RegularisationLine.objects.filter(kind=LineKind.CORRECTION).exists()

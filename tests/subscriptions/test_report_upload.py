@@ -139,3 +139,16 @@ def test_a_missing_column_refuses_the_file(client_of, cast, rolled_out, tilleuls
     file = report_file([["IDENT_REP", "STATUT"], [tilleuls_dwellings[0].rpls_id, "actif"]])
     page = text(client_of(cast["operator_admin"]).post(url(rolled_out), {"file": file}))
     assert "Colonne obligatoire absente : DATE_EFFET." in page
+
+
+def test_an_ended_contract_takes_no_report(client_of, cast, rolled_out, tilleuls_dwellings):
+    from operators.models import Contract
+
+    Contract.objects.filter(pk=rolled_out.pk).update(state="terminated")
+    response = client_of(cast["operator_admin"]).post(
+        url(rolled_out),
+        {"file": report_file([REPORT_HEADER, [tilleuls_dwellings[0].rpls_id, "actif", "05/06/2025", "", ""]])},
+        follow=True,
+    )
+    assert "Ce marché n'est pas en cours" in text(response)
+    assert not OperatorReport.objects.exists()
