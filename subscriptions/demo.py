@@ -22,6 +22,7 @@ from accounts.models import User
 from leases.models import Lease, Residence
 from operators.models import Contract, ContractState
 
+from .charges import months_between
 from .models import (
     AllocationKey,
     ChargeSetting,
@@ -151,20 +152,18 @@ def seed(stdout):
             )
             incident.save()
 
-    # The operator's invoices, one per elapsed month: the active dwellings at the month's end.
-    month = first_of_month(start)
-    while month < first_of_month(today):
-        last = (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-        active = Subscription.objects.filter(contract=contract).active_on(last).count()
-        OperatorInvoice.objects.create(
-            contract=contract,
-            month=month,
-            reference=f"FC-{month:%Y%m}",
-            amount_ht=contract.unit_price_ht * active,
-            vat_rate=contract.vat_rate,
-            recorded_by=landlord_user,
-        )
-        month = last + datetime.timedelta(days=1)
+    # The operator's invoices, one per elapsed month: the dwellings active at the month's end.
+    for month in months_between(start, first_of_month(today) - datetime.timedelta(days=1)):
+        active = Subscription.objects.filter(contract=contract).active_on(month.last).count()
+        if active:
+            OperatorInvoice.objects.create(
+                contract=contract,
+                month=month.first,
+                reference=f"FC-{month.first:%Y%m}",
+                amount_ht=contract.unit_price_ht * active,
+                vat_rate=contract.vat_rate,
+                recorded_by=landlord_user,
+            )
 
     # A regularisation up to the end of last month, sent.
     end = first_of_month(today) - datetime.timedelta(days=1)
