@@ -11,7 +11,7 @@ cost is the operator's invoices shared by the residences' keys (the contract's p
 invoice was entered); what the landlord bears is what its tenants were not charged: vacant
 days, days without legal basis or opt-in, its share, and anything above the charter ceiling.
 
-None when none of the landlord's dwellings in the QPV had a subscription during the year:
+None when none of the landlord's dwellings in the QPV had an active subscription during the year:
 nothing is tracked there, and tfpb then shows no proposal rather than a made-up zero.
 """
 
@@ -63,8 +63,7 @@ def landlord_connectivity_cost(*, landlord, qpv, year) -> CostBreakdown | None:
         else:
             priced_months += 1
     if not dwellings:
-        nothing = "Aucun jour d'abonnement actif dans ce quartier cette année"
-        return CostBreakdown(Decimal("0.00"), [(nothing, Decimal("0.00"))])
+        return None  # subscriptions there, but none active that year: nothing to value yet
     source = (
         "factures de l'opérateur"
         if not priced_months

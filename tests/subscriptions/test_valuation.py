@@ -54,3 +54,7 @@ def test_tfpb_receives_it_through_its_agreed_interface(landlord, world, trois_ci
     proposal = connectivity_proposal(landlord=landlord, qpv=trois_cites, year=2025)
     assert proposal.total > 0
     assert all(isinstance(label, str) and isinstance(amount, Decimal) for label, amount in proposal.lines)
+
+
+def test_a_year_before_any_service_has_no_proposal(landlord, world, trois_cites):
+    assert landlord_connectivity_cost(landlord=landlord, qpv=trois_cites, year=2024) is None
