@@ -24,6 +24,13 @@ class HomePanel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class DetailPanel:
+    template_name: str
+    context: object  # callable(request, obj) -> dict, or None to show nothing
+    order: int = 100
+
+
 @dataclass
 class Registry:
     nav: list = field(default_factory=list)
@@ -33,6 +40,8 @@ class Registry:
     # "app_label.Model" -> callables(user) -> Q: extra rows a higher app lets a user see
     # (an operator sees the dwellings of its tenders and contracts).
     visibility: dict = field(default_factory=dict)
+    # "app_label.Model" -> DetailPanels a higher app adds to that model's page ({% detail_panels obj %}).
+    detail_panels: dict = field(default_factory=dict)
 
 
 registry = Registry()
@@ -66,3 +75,16 @@ def register_visibility(model_label, func):
 def extra_visibility(model_label, user):
     """The Q objects registered for `model_label` (see register_visibility)."""
     return [func(user) for func in registry.visibility.get(model_label, [])]
+
+
+def register_detail_panel(model_label, template_name, context, order=100):
+    """Show `template_name` on the page of every `model_label` object (e.g. a dwelling's subscriptions).
+
+    context(request, obj) -> dict for the template, or None when the panel has nothing to show
+    this user. The lower app's template only writes `{% detail_panels obj %}` (accounts' ui tags).
+    """
+    panel = DetailPanel(template_name, context, order)
+    panels = registry.detail_panels.setdefault(model_label, [])
+    if panel not in panels:
+        panels.append(panel)
+        panels.sort(key=lambda p: p.order)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "leases",
     "charter",
     "operators",
+    "subscriptions",
     "tfpb",
 ]
 

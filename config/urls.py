@@ -12,6 +12,7 @@ urlpatterns = [
     path("parc/", include("leases.urls")),
     path("charte/", include("charter.urls")),
     path("appels-d-offres/", include("operators.urls")),
+    path("abonnements/", include("subscriptions.urls")),
     path("tfpb/", include("tfpb.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,10 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
 from django_fsm_log.models import StateLog
 
 register = template.Library()
@@ -73,3 +75,17 @@ def percent(value, places=0):
     if value is None:
         return "—"
     return f"{number_format(round(float(value), int(places)), decimal_pos=int(places))} %"
+
+
+@register.simple_tag(takes_context=True)
+def detail_panels(context, obj):
+    """The panels higher apps registered for this object's page (accounts.registry.register_detail_panel)."""
+    from ..registry import registry
+
+    request = context["request"]
+    parts = []
+    for panel in registry.detail_panels.get(obj._meta.label, []):
+        panel_context = panel.context(request, obj)
+        if panel_context is not None:
+            parts.append(render_to_string(panel.template_name, {**panel_context, "object": obj}, request=request))
+    return mark_safe("".join(parts))  # our own templates, each rendered with autoescaping

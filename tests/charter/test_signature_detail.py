@@ -21,7 +21,7 @@ def test_landlord_sees_its_signature_commitments_and_progress(client_of, cast, s
     assert "au moins 100 % au 31/12/2030" in text
     assert "20 %" in text  # 2 of 10 dwellings equipped
     assert "2 logements équipés d&#x27;une box sur 10" in text
-    assert "Mesurable après le déploiement" in text
+    assert "Aucun locataire n&#x27;est encore facturé." in text  # the ceiling, measured by subscriptions
     assert "Télécharger l'attestation de signature" in text
     assert "Historique" in text and "Signée" in text
     assert "Ajouter un engagement" not in text  # a viewer does not set commitments

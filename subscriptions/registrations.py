@@ -1,0 +1,41 @@
+"""What subscriptions adds to the extension points of the apps below it: the menu, the panels on the
+stock's and the contracts' pages, and the charter's measures."""
+
+from accounts.models import Kind
+from accounts.registry import register_detail_panel, register_nav
+from charter.measures import register_measure
+
+
+def lodging_panel(request, lodging):
+    from .views.lodgings import lodging_panel
+
+    return lodging_panel(request, lodging)
+
+
+def residence_panel(request, residence):
+    """A link to the residence's subscriptions page, where it has some or a legal basis to show."""
+    from .models import Subscription
+
+    user = request.user
+    if not (user.has_role(residence.landlord_id) or Subscription.objects.filter(lodging__residence=residence).exists()):
+        return None
+    return {"residence": residence}
+
+
+def contract_panel(request, contract):
+    from .models import Subscription
+
+    return {"contract": contract, "subscription_count": Subscription.objects.filter(contract=contract).count()}
+
+
+def register():
+    from . import measures
+
+    register_nav("Abonnements", "subscriptions:overview", [Kind.LANDLORD, Kind.OPERATOR, Kind.CITY, Kind.STATE], 35)
+    register_detail_panel("leases.Lodging", "subscriptions/panels/lodging.html", lodging_panel)
+    register_detail_panel("leases.Residence", "subscriptions/panels/residence.html", residence_panel)
+    register_detail_panel("operators.Contract", "subscriptions/panels/contract.html", contract_panel)
+    register_measure("subscribed_share", measures.subscribed_share, many=measures.subscribed_shares)
+    register_measure("tenant_charge_ceiling", measures.charge_ceiling, many=measures.charge_ceilings)
+    register_measure("legal_basis", measures.legal_basis, many=measures.legal_bases)
+    register_measure("repair_delay", measures.repair_delay, many=measures.repair_delays_many)
