@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "charter",
     "operators",
     "tfpb",
+    "monitoring",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,6 @@ urlpatterns = [
     path("charte/", include("charter.urls")),
     path("appels-d-offres/", include("operators.urls")),
     path("tfpb/", include("tfpb.urls")),
+    path("", include("monitoring.urls")),
     path("admin/", admin.site.urls),
 ]
