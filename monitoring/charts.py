@@ -10,7 +10,6 @@ The SVG is built as text here (escaped), which is much faster than a template lo
 import math
 from dataclasses import dataclass, field
 
-from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -27,16 +26,21 @@ LINK = "#0b4f8a"
 FONT = 'font-family="system-ui, DejaVu Sans, Arial, sans-serif"'
 
 
+NARROW_NBSP = "\u202f"  # the French thousands separator, as Django's fr formats write it
+
+
 def number(value):
+    """12345 -> « 12 345 » (narrow no-break space). Plain Python: Django's number_format, called a
+    few thousand times on a large territory, cost more than the page's SQL."""
     if value is None:
         return "—"
-    return number_format(value, decimal_pos=0, force_grouping=True)
+    return f"{round(value):,}".replace(",", NARROW_NBSP)
 
 
 def percent(value):
     if value is None:
         return "—"
-    return f"{number_format(round(value), decimal_pos=0)} %"
+    return f"{round(value)} %"
 
 
 def ratio_text(part, whole):
@@ -79,6 +83,12 @@ class Chart:
     headers: list
     rows: list = field(default_factory=list)  # [[row header Cell, Cell, …]]
     note: str = ""
+
+    @property
+    def table_rows(self):
+        from .blocks import chart_rows
+
+        return chart_rows(self)
 
 
 def _svg(chart_id, title, desc, width, height, body):
@@ -215,10 +225,16 @@ def evolution_chart(chart_id, title, months, series_by_month, *, tracked_active,
     return Chart(chart_id, title, desc, svg, f"{title} : chiffres par mois", headers, rows)
 
 
+STATUS_ORDER = {"late": 0, "on_track": 1, "met": 2}
+MAX_BARS = 30  # beyond, a chart is no longer read: the table and the list take over
+
+
 def progress_chart(chart_id, title, rows, *, limit=24):
     """Commitments with a numeric "at least" target: a bar per commitment, value against target, with a
-    mark where the straight line to the target stands today. `rows`: [(label, Progress)]."""
-    bars = [(label, p) for label, p in rows if p.bar_percent is not None][:limit]
+    mark where the straight line to the target stands today. `rows`: [(label, Progress)], late ones
+    first; the table lists the same `limit` commitments as the bars (None: all, for the PDF)."""
+    rows = sorted(rows, key=lambda row: STATUS_ORDER.get(str(row[1].status), 3))
+    bars = [(label, p) for label, p in rows if p.bar_percent is not None][: min(limit or MAX_BARS, MAX_BARS)]
     width, row_h, label_w, top = 720, 30, 300, 8
     bar_w = width - label_w - 110
     height = top + row_h * max(len(bars), 1) + 30
@@ -256,11 +272,14 @@ def progress_chart(chart_id, title, rows, *, limit=24):
         counts[progress.label] = counts.get(progress.label, 0) + 1
     summary = ", ".join(f"{n} {label.lower()}" for label, n in counts.items()) or "aucun engagement"
     desc = f"{len(rows)} engagement{'s' if len(rows) > 1 else ''} en vigueur : {summary}."
-    if len(bars) < len([1 for _, p in rows if p.bar_percent is not None]):
-        desc += f" Le graphique montre les {len(bars)} premiers ; le tableau les donne tous."
+    listed = rows if limit is None else rows[:limit]
+    if len(bars) < len(rows):
+        desc += f" Le graphique montre les {len(bars)} premiers, les engagements en retard d'abord ; " + (
+            "le tableau les donne tous." if limit is None else "la liste des engagements les donne tous."
+        )
     table_rows = [
         cells(label, p.commitment.target_text, p.value_text or "—", p.expected_text or "—", p.label)
-        for label, p in rows
+        for label, p in listed
     ]
     svg = _svg(chart_id, title, desc, width, height, body)
     return Chart(
@@ -322,7 +341,7 @@ def commitment_label(commitment):
     return " — ".join(p for p in parts if p)
 
 
-def dashboard_charts(board, *, small_multiples=12):
+def dashboard_charts(board, *, small_multiples=12, commitments_listed=24):
     """The charts of a dashboard (figures.Dashboard): evolution, per QPV, commitments, funnel."""
     period = board.period
     main = evolution_chart(
@@ -349,22 +368,25 @@ def dashboard_charts(board, *, small_multiples=12):
         "chart-commitments",
         "Engagements de la charte : progression vers la cible",
         [(commitment_label(c), p) for c, p in board.commitments],
+        limit=commitments_listed,
     )
     funnel = funnel_chart("chart-funnel", "Du parc au logement connecté", board.funnel)
     return {
         "evolution": main,
         "per_qpv": per_qpv,
+        "per_qpv_lines": largest[:small_multiples],
         "per_qpv_hidden": max(0, len(largest) - small_multiples),
         "commitments": progress,
         "funnel": funnel,
     }
 
 
-def qpv_month_table(board):
-    """Equipped dwellings per QPV (rows) and month (columns): the numbers of the small charts."""
+def qpv_month_table(board, lines):
+    """Equipped dwellings per QPV (rows) and month (columns): the numbers of the small charts
+    (`lines`: the QPV charted; the xlsx has every QPV)."""
     headers = ["QPV"] + [month_label(m, short=True) for m in board.months]
     rows = []
-    for line in board.by_qpv:
+    for line in lines:
         row = [Cell(line.label, line.equipped_url)]
         for month in board.months:
             value = line.series.get(month)

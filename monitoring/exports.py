@@ -190,7 +190,7 @@ def report_context(board):
     """What the annual report (templates/monitoring/pdf/annual_report.html) shows."""
     return {
         "board": board,
-        "charts": charts.dashboard_charts(board, small_multiples=0),
+        "charts": charts.dashboard_charts(board, small_multiples=0, commitments_listed=None),
         "summary": summary_rows(board)[4:],
         "printed_at": timezone.localdate(),
     }

@@ -9,10 +9,11 @@ Lodging.equipment_status); the months before this one come from MonthlyStock (hi
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +21,7 @@ from charter.measures import measures_of
 from charter.models import ProgressStatus
 from leases.models import FIBRE_READY_STATES, EquipmentStatus
 from operators.models import ContractState, TenderState
-from tfpb.models import ReportState, totals_of
+from tfpb.models import ReportState, ratio
 
 from . import history, sources
 from .forms import month_label
@@ -50,10 +51,20 @@ def share(part, whole):
     return 100 * part / whole if whole else None
 
 
-def url(name, params=None, *args):
-    base = reverse(name, args=args)
+@lru_cache(maxsize=64)
+def _path(name):
+    return reverse(name)
+
+
+def url(name, params=None):
+    """The URL of list `name` (no argument) with GET `params`; reversed once per process."""
+    base = _path(name)
     params = {k: v for k, v in (params or {}).items() if v not in (None, "")}
     return f"{base}?{urlencode(params)}" if params else base
+
+
+def residence_url(pk):
+    return _path("leases:residence_list") + f"{pk}/"
 
 
 @dataclass
@@ -131,33 +142,87 @@ class Dashboard:
         return [month_label(m) for m in self.months]
 
 
-def _stock_counts(lodgings, group):
-    tender_here = TENDER_RESIDENCES.objects.filter(
-        residence_id=OuterRef("residence_id"), tender__state__in=PERIMETER_TENDER_STATES
-    )
-    contract_here = CONTRACT_RESIDENCES.objects.filter(
-        residence_id=OuterRef("residence_id"), contract__state=ContractState.ACTIVE
-    )
+def _stock(scope, lodgings, qpv, landlord):
+    """Today's stock per QPV and per landlord, in two queries whatever the size of the stock.
+
+    Fibre, tenders and contracts belong to residences: the dwellings are counted per residence
+    (one grouped scan of the dwellings), the residences carry their flags (one query on the much
+    smaller residence table), and Python adds them up per QPV and per landlord.
+    Returns ({qpv_id: StockLine}, {landlord_id: StockLine}).
+    """
     counts = {
         "dwellings": Count("pk"),
         "equipped": Count("pk", filter=Q(equipment_status=EquipmentStatus.BOX)),
         "outlet": Count("pk", filter=Q(equipment_status__in=[EquipmentStatus.OUTLET, EquipmentStatus.BOX])),
-        "fibre_ready": Count("pk", filter=Q(residence__fibre_state__in=FIBRE_READY_STATES)),
-        "in_tender": Count("pk", filter=Q(Exists(tender_here))),
-        "under_contract": Count("pk", filter=Q(Exists(contract_here))),
     }
     active = sources.active_condition()
     if active is not None:
         counts["active"] = Count("pk", filter=active)
-    return lodgings.in_stock().values(*group).annotate(**counts).order_by()
-
-
-def _line(row, key, code="", name=""):
-    line = StockLine(key=key, code=code or "", name=name or "")
-    for name_ in ("dwellings", "equipped", "outlet", "fibre_ready", "in_tender", "under_contract"):
-        setattr(line, name_, row[name_])
-    line.active = row.get("active")
-    return line
+    rows = (
+        lodgings.in_stock()
+        .values("qpv_id", "qpv__code", "qpv__name", "landlord_id", "residence_id")
+        .annotate(**counts)
+        .order_by()
+    )
+    tender_here = TENDER_RESIDENCES.objects.filter(
+        residence_id=OuterRef("pk"), tender__state__in=PERIMETER_TENDER_STATES
+    )
+    contract_here = CONTRACT_RESIDENCES.objects.filter(
+        residence_id=OuterRef("pk"), contract__state=ContractState.ACTIVE
+    )
+    residences = {
+        r["pk"]: r
+        for r in scope.narrow_stock(scope.residences(), qpv, landlord)
+        .annotate(in_tender=Exists(tender_here), under_contract=Exists(contract_here))
+        .values("pk", "name", "qpv_id", "commune_name", "fibre_state", "landlord__name", "in_tender", "under_contract")
+        .order_by()
+    }
+    by_qpv, by_landlord, names = {}, {}, {}
+    for residence in residences.values():
+        names.setdefault(residence["landlord__name"], None)
+    for row in rows:
+        residence = residences.get(row["residence_id"], {})
+        n = row["dwellings"]
+        flags = {
+            "fibre_ready": n if residence.get("fibre_state") in FIBRE_READY_STATES else 0,
+            "in_tender": n if residence.get("in_tender") else 0,
+            "under_contract": n if residence.get("under_contract") else 0,
+        }
+        line = by_qpv.get(row["qpv_id"])
+        if line is None:
+            line = by_qpv[row["qpv_id"]] = StockLine(
+                key=row["qpv_id"], code=row["qpv__code"] or "", name=row["qpv__name"] or ""
+            )
+        owner = by_landlord.get(row["landlord_id"])
+        if owner is None:
+            owner = by_landlord[row["landlord_id"]] = StockLine(
+                key=row["landlord_id"], name=residence.get("landlord__name", "")
+            )
+        for target in (line, owner):
+            target.dwellings += n
+            target.equipped += row["equipped"]
+            target.outlet += row["outlet"]
+            target.fibre_ready += flags["fibre_ready"]
+            target.in_tender += flags["in_tender"]
+            target.under_contract += flags["under_contract"]
+            if "active" in row:
+                target.active = (target.active or 0) + row["active"]
+    # Residences per QPV, and the names of the fibre-ready ones (first few by name).
+    for residence in sorted(residences.values(), key=lambda r: (r["name"], r["pk"])):
+        if residence["qpv_id"] is None:
+            continue
+        line = by_qpv.get(residence["qpv_id"])
+        if line is None:
+            continue
+        line.residences += 1
+        if residence["fibre_state"] in FIBRE_READY_STATES:
+            line.ready_residences += 1
+            if len(line.ready_names) < READY_NAMES_SHOWN:
+                line.ready_names.append({**residence, "url": residence_url(residence["pk"])})
+    if active is not None:
+        for line in [*by_qpv.values(), *by_landlord.values()]:
+            line.active = line.active or 0
+    return by_qpv, by_landlord
 
 
 def _history(scope, qpv, landlord, period, state):
@@ -195,28 +260,6 @@ def _history(scope, qpv, landlord, period, state):
     for row in history.live_monthly(first=closed[0], last=closed[-1], where=where, params=params):
         found[(row["month"], row["qkey"] or None)] = (row["dwellings"], row["equipped"], row["active"])
     return found, set(closed)
-
-
-def _fibre(scope, qpv, landlord, lines):
-    residences = scope.narrow_stock(scope.residences(), qpv, landlord).filter(qpv__isnull=False)
-    counts = residences.values("qpv_id").annotate(
-        total=Count("pk"), ready=Count("pk", filter=Q(fibre_state__in=FIBRE_READY_STATES))
-    )
-    for row in counts.order_by():
-        line = lines.get(row["qpv_id"])
-        if line is not None:
-            line.residences, line.ready_residences = row["total"], row["ready"]
-    ready = (
-        residences.filter(fibre_state__in=FIBRE_READY_STATES)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("qpv_id")], order_by=[F("name").asc(), F("pk").asc()]))
-        .filter(rank__lte=READY_NAMES_SHOWN)
-        .values("pk", "name", "qpv_id", "commune_name")
-        .order_by("qpv_id", "name", "pk")
-    )
-    for row in ready:
-        line = lines.get(row["qpv_id"])
-        if line is not None:
-            line.ready_names.append(row)
 
 
 def commitment_rows(scope, qpv, landlord):
@@ -276,47 +319,84 @@ def _contracts(scope, qpv, landlord):
     ]
 
 
-def _tfpb(scope, qpv, landlord, period):
+def _tfpb(scope, qpv, landlord, period, detailed):
+    """Abatement and valued actions of the period's year (a rolling period: the latest year with
+    programmes, this year or last). `detailed` also returns the programmes (xlsx, PDF)."""
     programmes = scope.programmes()
     if programmes is None:
         return None
     years = [period.year] if period.code.isdigit() else [period.year - 1, period.year]
-    programmes = list(
-        scope.narrow_programmes(programmes, qpv, landlord)
-        .filter(report__year__in=years)
-        .select_related("report__convention__landlord", "qpv")
-        .with_totals()
-        .order_by("report__convention__landlord__name", "qpv__code")
-    )
-    year = max((p.report.year for p in programmes), default=period.year)
-    programmes = [p for p in programmes if p.report.year == year]
-    totals = totals_of(programmes)
-    realised = totals["realised"]
-    totals["connectivity_share"] = (
-        totals["connectivity"] / realised * 100 if realised else None
-    )  # of the valued actions
+    base = scope.narrow_programmes(programmes, qpv, landlord).filter(report__year__in=years).with_totals()
+    if detailed:
+        objects = list(
+            base.select_related("report__convention__landlord", "qpv").order_by(
+                "report__convention__landlord__name", "qpv__code"
+            )
+        )
+        rows = [
+            {
+                "year": p.report.year,
+                "state": p.report.state,
+                "report_id": p.report_id,
+                "abatement": p.abatement_amount,
+                "realised": p.realised_total,
+                "connectivity": p.connectivity_total,
+                "programme": p,
+            }
+            for p in objects
+        ]
+    else:
+        fields = ("report__year", "report__state", "report_id", "abatement_amount", "realised_total")
+        rows = [
+            {
+                "year": r["report__year"],
+                "state": r["report__state"],
+                "report_id": r["report_id"],
+                "abatement": r["abatement_amount"],
+                "realised": r["realised_total"],
+                "connectivity": r["connectivity_total"],
+            }
+            for r in base.values(*fields, "connectivity_total").order_by()
+        ]
+    year = max((r["year"] for r in rows), default=period.year)
+    rows = [r for r in rows if r["year"] == year]
+    zero = Decimal("0.00")
+    abatement = sum((r["abatement"] or zero for r in rows), zero)
+    realised = sum((r["realised"] for r in rows), zero)
+    connectivity = sum((r["connectivity"] for r in rows), zero)
+    totals = {
+        "abatement": abatement,
+        "realised": realised,
+        "connectivity": connectivity,
+        "ratio": ratio(realised, abatement),
+        "connectivity_share": connectivity / realised * 100 if realised else None,  # of the valued actions
+    }
     states = defaultdict(set)
-    for programme in programmes:
-        states[programme.report.state].add(programme.report_id)
+    for row in rows:
+        states[row["state"]].add(row["report_id"])
     reports = [
         {"state": state, "label": label, "count": len(states[state])}
         for state, label in ReportState.choices
         if states.get(state)
     ]
-    return {"year": year, "programmes": programmes, "totals": totals, "reports": reports}
+    return {
+        "year": year,
+        "programmes": [r["programme"] for r in rows] if detailed else [],
+        "count": len(rows),
+        "totals": totals,
+        "reports": reports,
+    }
 
 
-def build(scope, *, qpv=None, landlord=None, period):
+def build(scope, *, qpv=None, landlord=None, period, detailed=False):
+    """The Dashboard of `scope`; `detailed` adds what only the xlsx and the PDF list (TFPB programmes)."""
     tracked = sources.subscriptions_tracked()
     lodgings = scope.narrow_stock(scope.lodgings(), qpv, landlord)
     base_params = scope.lodging_params(qpv, landlord)
 
-    lines = {}
-    for row in _stock_counts(lodgings, ("qpv_id", "qpv__code", "qpv__name")):
-        lines[row["qpv_id"]] = _line(row, row["qpv_id"], row["qpv__code"], row["qpv__name"])
+    lines, landlord_lines = _stock(scope, lodgings, qpv, landlord)
     if qpv is not None and qpv.pk not in lines:
         lines[qpv.pk] = StockLine(key=qpv.pk, code=qpv.code, name=qpv.name)
-    _fibre(scope, qpv, landlord, lines)
 
     state = history.history_state()
     past, known = _history(scope, qpv, landlord, period, state)
@@ -363,15 +443,12 @@ def build(scope, *, qpv=None, landlord=None, period):
     commitments, commitment_counts = commitment_rows(scope, qpv, landlord)
     by_landlord = []
     if scope.kind != "landlord":
-        landlord_lines = {}
-        for row in _stock_counts(lodgings, ("landlord_id", "landlord__name")):
-            line = _line(row, row["landlord_id"], name=row["landlord__name"])
+        for line in landlord_lines.values():
             params = {k: v for k, v in base_params.items() if k != "landlord"}
             if scope.user.has_territory:
-                params["landlord"] = row["landlord_id"]
+                params["landlord"] = line.key
             line.lodging_url = url("leases:lodging_list", params)
             line.equipped_url = url("leases:lodging_list", {**params, "equipment": "box"})
-            landlord_lines[row["landlord_id"]] = line
         for commitment, progress in commitments:
             line = landlord_lines.get(commitment.signature.organization_id)
             if line is not None and status_group(progress) != "other":
@@ -427,7 +504,7 @@ def build(scope, *, qpv=None, landlord=None, period):
         commitment_counts=commitment_counts,
         tenders=_tenders(scope, qpv, landlord, period),
         contracts=_contracts(scope, qpv, landlord),
-        tfpb=_tfpb(scope, qpv, landlord, period),
+        tfpb=_tfpb(scope, qpv, landlord, period, detailed),
         funnel=funnel,
         history_state=state,
         links=links,

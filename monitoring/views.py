@@ -21,7 +21,7 @@ from accounts.exports import XLSX_CONTENT_TYPE
 from accounts.models import Kind, Organization
 from accounts.pdf import render_pdf
 
-from . import charts, exports, figures, opendata
+from . import blocks, charts, exports, figures, opendata
 from .forms import DashboardFilterForm, YearForm, make_period, year_period
 from .scopes import Scope, territory_title
 
@@ -85,7 +85,8 @@ def _filters(request, scope):
 def _dashboard(request, scope):
     form, qpv, landlord, period = _filters(request, scope)
     board = figures.build(scope, qpv=qpv, landlord=landlord, period=period)
-    headers, rows = charts.qpv_month_table(board)
+    drawn = charts.dashboard_charts(board)
+    headers, month_rows = charts.qpv_month_table(board, drawn["per_qpv_lines"])
     report_form = YearForm(initial={"year": period.year}, today=period.today)
     return render(
         request,
@@ -94,9 +95,14 @@ def _dashboard(request, scope):
             "scope": scope,
             "form": form,
             "board": board,
-            "charts": charts.dashboard_charts(board),
+            "charts": drawn,
             "qpv_month_headers": headers,
-            "qpv_month_rows": rows,
+            "blocks": {
+                "qpv_rows": blocks.qpv_rows(board),
+                "fibre_lists": blocks.fibre_lists(board),
+                "landlord_rows": blocks.landlord_rows(board),
+                "month_rows": blocks.month_rows(month_rows),
+            },
             "report_form": report_form,
             "query": request.GET.urlencode(),
             "filters": {"qpv": qpv.code if qpv else "", "landlord": landlord.pk if landlord else ""},
@@ -141,7 +147,7 @@ def _download(content, content_type, filename):
 def _xlsx(request, scope):
     _, qpv, landlord, period = _filters(request, scope)
     period = _report_period(request, period)
-    board = figures.build(scope, qpv=qpv, landlord=landlord, period=period)
+    board = figures.build(scope, qpv=qpv, landlord=landlord, period=period, detailed=True)
     content = exports.dashboard_xlsx(board)
     name = f"suivi-{slugify(scope.title)[:60]}-{period.code}.xlsx"
     return _download(content, XLSX_CONTENT_TYPE, name)
@@ -162,7 +168,7 @@ def operator_xlsx(request, pk):
 def _pdf(request, scope):
     _, qpv, landlord, period = _filters(request, scope)
     period = _report_period(request, make_period(str(period.year), period.today))
-    board = figures.build(scope, qpv=qpv, landlord=landlord, period=period)
+    board = figures.build(scope, qpv=qpv, landlord=landlord, period=period, detailed=True)
     content = render_pdf("monitoring/pdf/annual_report.html", exports.report_context(board))
     return _download(content, "application/pdf", f"rapport-annuel-charte-{slugify(scope.title)[:60]}-{period.year}.pdf")
 
