@@ -34,7 +34,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from charter.kinds import ensure_default_kinds
-from leases.models import EquipmentStatus, ExitReason, Lodging
+from leases.models import EquipmentEvent, EquipmentStatus, ExitReason, Lodging
 from monitoring.history import refresh
 from operators.models import ContractState, TenderState
 from tests.charter.factories import commit, invite, make_charter, sign
@@ -158,6 +158,11 @@ def scene(
     )
     Report.objects.filter(pk=report.pk).update(state=ReportState.SUBMITTED, round=1)
 
+    # Everything above was recorded two hours ago: the history's next checks see only later changes.
+    earlier = timezone.now() - datetime.timedelta(hours=2)
+    Lodging.objects.update(updated_at=earlier)
+    EquipmentEvent.objects.update(recorded_at=earlier)
+    EquipmentEvent.objects.exclude(contested_at=None).update(contested_at=earlier)
     refresh(full=True)
     return Scene(trois_cites, bel_air, bellevue, tilleuls, clos, patio, phare, soleil, lodgings, signed)
 
