@@ -102,14 +102,14 @@ def _svg(chart_id, title, desc, width, height, body):
 
 
 def nice_ceiling(value):
-    """The smallest "round" number (1, 2, 2.5, 5 × 10^n) at or above value, at least 4."""
-    if value <= 4:
-        return 4
-    magnitude = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if step * magnitude >= value:
-            return step * magnitude
-    return 10 * magnitude
+    """The top of the value axis: the smallest of 4, 8, 12, 20 × 10^n at or above `value`, so that its
+    four gridlines fall on round whole numbers (1, 2, 3, 5 × 10^n apart)."""
+    magnitude = 1
+    while True:
+        for top in (4, 8, 12, 20):
+            if top * magnitude >= value:
+                return top * magnitude
+        magnitude *= 10
 
 
 def _marker(kind, x, y, color):
@@ -143,13 +143,15 @@ def line_chart(chart_id, title, desc, months, series, *, compact=False):
         body.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(number(value))}</text>')
     every = max(1, math.ceil(count / (4 if compact else 8)))
     for i, month in enumerate(months):
-        if i % every == 0 or i == count - 1:
+        last = i == count - 1
+        if (i % every == 0 and count - 1 - i >= every * 0.75) or last:
             x = x_of(i)
             body.append(
                 f'<line x1="{x:.1f}" y1="{top + plot_h}" x2="{x:.1f}" y2="{top + plot_h + 4}" stroke="{MUTED}"/>'
             )
             label = escape(month_label(month, short=True))
-            body.append(f'<text x="{x:.1f}" y="{top + plot_h + 17}" text-anchor="middle">{label}</text>')
+            anchor = "end" if last and count > 1 else "middle"
+            body.append(f'<text x="{x:.1f}" y="{top + plot_h + 17}" text-anchor="{anchor}">{label}</text>')
     body.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{MUTED}"/>')
     for s in series:
         segments, current = [], []
@@ -178,7 +180,7 @@ def line_chart(chart_id, title, desc, months, series, *, compact=False):
         )
         body.append(_marker(s.marker, x + 11, legend_y - 4, s.color))
         body.append(f'<text x="{x + 28}" y="{legend_y}">{escape(s.label)}</text>')
-        x += 34 + int(len(s.label) * (6 if compact else 6.6))
+        x += 40 + int(len(s.label) * (6.4 if compact else 7))
     body.append("</g>")
     return _svg(chart_id, title, desc, width, height, body)
 
@@ -235,8 +237,8 @@ def progress_chart(chart_id, title, rows, *, limit=24):
     first; the table lists the same `limit` commitments as the bars (None: all, for the PDF)."""
     rows = sorted(rows, key=lambda row: STATUS_ORDER.get(str(row[1].status), 3))
     bars = [(label, p) for label, p in rows if p.bar_percent is not None][: min(limit or MAX_BARS, MAX_BARS)]
-    width, row_h, label_w, top = 720, 30, 300, 8
-    bar_w = width - label_w - 110
+    width, row_h, label_w, top = 780, 30, 300, 8
+    bar_w = width - label_w - 190
     height = top + row_h * max(len(bars), 1) + 30
     body = [f'<g {FONT} font-size="12" fill="{INK}">']
     colors = {"met": OK, "on_track": LINK, "late": DANGER}
@@ -263,7 +265,7 @@ def progress_chart(chart_id, title, rows, *, limit=24):
     if not bars:
         body.append(f'<text x="10" y="{top + 18}">Aucun engagement chiffré à afficher.</text>')
     body.append(
-        f'<text x="{label_w}" y="{height - 8}" fill="{MUTED}">Barre : part de la cible atteinte ; '
+        f'<text x="10" y="{height - 8}" fill="{MUTED}">Barre : part de la cible atteinte ; '
         "trait vertical : où la progression devrait en être aujourd'hui.</text>"
     )
     body.append("</g>")
@@ -297,9 +299,9 @@ def funnel_chart(chart_id, title, stages):
     """The rollout funnel: from the stock to connected dwellings. `stages`: [(label, count or None, url)]."""
     shown = [(label, count) for label, count, _ in stages if count is not None]
     base = shown[0][1] if shown else 0
-    width, row_h, top = 720, 34, 8
+    width, row_h, top = 780, 34, 8
     height = top + row_h * max(len(shown), 1) + 8
-    bar_area = 420
+    bar_area = 300
     body = [f'<g {FONT} font-size="12" fill="{INK}">']
     for i, (label, count) in enumerate(shown):
         y = top + i * row_h
@@ -337,7 +339,11 @@ def funnel_chart(chart_id, title, stages):
 
 
 def commitment_label(commitment):
-    parts = [commitment.signature.organization.name, commitment.scope_text or commitment.kind.label]
+    """« Habitat du Clain — QN08604M — cible 40 % »: short enough for a bar's label."""
+    scope = commitment.qpv.code if commitment.qpv_id else commitment.scope_text or commitment.kind.label
+    parts = [commitment.signature.organization.name, scope]
+    if commitment.target_value is not None:
+        parts.append(f"cible {commitment.kind.format_value(commitment.target_value)}")
     return " — ".join(p for p in parts if p)
 
 

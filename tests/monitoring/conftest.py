@@ -60,6 +60,10 @@ class Scene:
 
 @pytest.fixture
 def referentials(db):
+    seed_referentials()
+
+
+def seed_referentials():
     """Seeded by migrations; a browser test may have flushed them."""
     ensure_default_kinds()
     if not Axis.objects.exists():
@@ -83,6 +87,25 @@ def scene(
     city_admin,
     outsider,
 ):
+    return build_scene(
+        landlord,
+        landlord2,
+        operator,
+        city,
+        state,
+        elsewhere_city,
+        landlord_admin,
+        landlord2_admin,
+        city_admin,
+        outsider,
+    )
+
+
+def build_scene(
+    landlord, landlord2, operator, city, state, elsewhere_city, landlord_admin, landlord2_admin, city_admin, outsider
+):
+    """The scene of the module docstring (also used by tests/browser/test_monitoring_journey.py)."""
+    seed_referentials()
     trois_cites = make_qpv("QN08604M", "Trois Cités", ["86194", "86214"])
     bel_air = make_qpv("QN08603M", "Bel Air", ["86194"])
     bellevue = make_qpv("QN02901M", "Bellevue", ["29019"])

@@ -40,7 +40,7 @@ def test_the_report_of_a_year_shows_the_stock_commitments_tenders_and_tfpb(scene
     html = render_to_string("monitoring/pdf/annual_report.html", exports.report_context(board))
     assert f"Rapport annuel {year} de la charte — Grand Poitiers" in html
     assert "Trois Cités (QN08604M)" in html
-    assert "Logis de la Vienne — Bel Air (QN08603M)" in html
+    assert "Logis de la Vienne — QN08603M — cible 100 %" in html
     assert "En retard" in html
     assert "Marché signé" in html
     assert "Bellevue" not in html
