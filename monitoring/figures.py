@@ -24,7 +24,6 @@ from operators.models import ContractState, TenderState
 from tfpb.models import ReportState, ratio
 
 from . import history, sources
-from .forms import month_label
 from .scopes import CONTRACT_RESIDENCES, TENDER_RESIDENCES
 
 # A dwelling is "in a tender's perimeter" once the tender is published, until it fails.
@@ -136,10 +135,6 @@ class Dashboard:
     funnel: list
     history_state: object
     links: dict
-
-    @property
-    def month_labels(self):
-        return [month_label(m) for m in self.months]
 
 
 def _stock(scope, lodgings, qpv, landlord):
@@ -262,10 +257,15 @@ def _history(scope, qpv, landlord, period, state):
     return found, set(closed)
 
 
-def commitment_rows(scope, qpv, landlord):
+def commitment_rows(scope, qpv, landlord, *, with_charters=False):
+    """[(commitment, Progress)] of the scope and {status group: count}; `with_charters` also loads each
+    adhesion's charter and city (the lists that show them)."""
+    related = ["signature__organization", "kind", "qpv", "residence"]
+    if with_charters:
+        related.append("signature__charter__city")
     commitments = list(
         scope.narrow_commitments(scope.commitments(), qpv, landlord)
-        .select_related("signature__organization", "signature__charter__city", "kind", "qpv", "residence")
+        .select_related(*related)
         .order_by("signature__organization__name", "kind__order", "qpv__code", "due_date", "pk")
     )
     measures = measures_of(commitments)
@@ -440,7 +440,7 @@ def build(scope, *, qpv=None, landlord=None, period, detailed=False):
         outside.name = "Hors QPV"
         by_qpv.append(outside)
 
-    commitments, commitment_counts = commitment_rows(scope, qpv, landlord)
+    commitments, commitment_counts = commitment_rows(scope, qpv, landlord, with_charters=detailed)
     by_landlord = []
     if scope.kind != "landlord":
         for line in landlord_lines.values():

@@ -72,10 +72,6 @@ class Period:
         return months_between(self.first, self.last)
 
     @property
-    def start_day(self):
-        return self.first
-
-    @property
     def year(self):
         return self.last.year
 

@@ -12,11 +12,6 @@ from accounts.models import Organization
 from leases.models import Qpv
 
 
-class MonthlyStockQuerySet(models.QuerySet):
-    def in_communes(self, communes):
-        return self.filter(commune__in=communes)
-
-
 class MonthlyStock(models.Model):
     """The dwellings of one landlord in one commune and one QPV (none: outside any QPV), as they stood
     at the end of one closed month, replayed from the dated equipment events.
@@ -36,8 +31,6 @@ class MonthlyStock(models.Model):
     equipped = models.PositiveIntegerField("équipés d'une box", default=0)
     outlet = models.PositiveIntegerField("avec prise fibre ou box", default=0)
     active = models.PositiveIntegerField("avec un abonnement actif", default=0)
-
-    objects = MonthlyStockQuerySet.as_manager()
 
     class Meta:
         verbose_name = "état mensuel du parc"

@@ -79,11 +79,6 @@ class Scope:
     def link_commitments(self):
         return self.link("commitments")
 
-    @property
-    def subject(self):
-        """Whose figures, in a sentence: « le territoire de Grand Poitiers », « Habitat du Clain »."""
-        return f"le territoire de {self.title}" if self.kind == "territory" else self.title
-
     # -- the records of the scope ------------------------------------------------------------
 
     def lodgings(self):

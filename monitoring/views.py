@@ -193,7 +193,7 @@ STATUS_FILTERS = {"met", "on_track", "late", "other"}
 
 def _commitments(request, scope):
     form, qpv, landlord, period = _filters(request, scope)
-    rows, counts = figures.commitment_rows(scope, qpv, landlord)
+    rows, counts = figures.commitment_rows(scope, qpv, landlord, with_charters=True)
     status = request.GET.get("status", "")
     if status in STATUS_FILTERS:
         rows = [(c, p) for c, p in rows if figures.status_group(p) == status]
