@@ -43,6 +43,11 @@ def percent(value):
     return f"{round(value)} %"
 
 
+def lower_first(text):
+    """« En résidence … (ARCEP) » -> « en résidence … (ARCEP) »: acronyms keep their capitals."""
+    return text[:1].lower() + text[1:]
+
+
 def ratio_text(part, whole):
     if not whole or part is None:
         return "—"
@@ -272,7 +277,7 @@ def progress_chart(chart_id, title, rows, *, limit=24):
     counts = {}
     for _, progress in rows:
         counts[progress.label] = counts.get(progress.label, 0) + 1
-    summary = ", ".join(f"{n} {label.lower()}" for label, n in counts.items()) or "aucun engagement"
+    summary = ", ".join(f"{n} {lower_first(label)}" for label, n in counts.items()) or "aucun engagement"
     desc = f"{len(rows)} engagement{'s' if len(rows) > 1 else ''} en vigueur : {summary}."
     listed = rows if limit is None else rows[:limit]
     if len(bars) < len(rows):
@@ -316,7 +321,9 @@ def funnel_chart(chart_id, title, stages):
             f"({escape(ratio_text(count, base))})</text>"
         )
     body.append("</g>")
-    parts = [f"{label.lower()} : {number(count)} ({ratio_text(count, base)})" for label, count in shown[1:]]
+    parts = [
+        f"{label[0].lower()}{label[1:]} : {number(count)} ({ratio_text(count, base)})" for label, count in shown[1:]
+    ]
     desc = f"Sur {number(base)} logements du parc, " + ("; ".join(parts) if parts else "aucune étape franchie") + "."
     missing = [label for label, count, _ in stages if count is None]
     note = f"{', '.join(missing)} : pas encore suivi." if missing else ""

@@ -45,7 +45,9 @@ def summary_rows(board):
     ]
     rows += [(f"Appels d'offres : {t['label']}", t["count"], "appels d'offres", period.label) for t in board.tenders]
     rows += [(f"Marchés : {c['label']}", c["count"], "marchés", today) for c in board.contracts]
-    if board.tfpb:
+    if board.tfpb and not board.tfpb["count"]:
+        rows.append((f"Abattement de TFPB {board.tfpb['year']}", "aucun programme d'actions", "", ""))
+    elif board.tfpb:
         totals, year = board.tfpb["totals"], board.tfpb["year"]
         rows += [
             (f"Abattement de TFPB {year}", totals["abatement"], "€", str(year)),

@@ -46,7 +46,7 @@ def test_the_description_says_what_the_chart_shows(client_of, cast, scene):
     desc = re.search(r'<desc id="chart-evolution-desc">([^<]+)</desc>', html).group(1)
     assert "les logements équipés d&#x27;une box passent de 0 à 10, soit de 0 % à 37 %" in desc
     funnel = re.search(r'<desc id="chart-funnel-desc">([^<]+)</desc>', html).group(1)
-    assert funnel.startswith("Sur 27 logements du parc, en résidence raccordable à la fibre (arcep) : 16 (59 %)")
+    assert funnel.startswith("Sur 27 logements du parc, en résidence raccordable à la fibre (ARCEP) : 16 (59 %)")
 
 
 def test_labels_are_escaped_and_gaps_are_not_drawn_as_zero():

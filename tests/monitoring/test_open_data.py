@@ -118,3 +118,19 @@ def test_before_the_first_month_is_computed_nothing_is_published(client, db):
 )
 def test_publishable(count, total, published):
     assert opendata.publishable(count, total) is published
+
+
+@pytest.mark.parametrize("url", [PAGE, QPV_CSV, LANDLORD_CSV])
+def test_the_same_number_of_queries_whatever_the_size(client, small_cells, landlord, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for n in range(3):
+        home = residence(landlord, f"Grande {n}", qpv=make_qpv(f"QN0869{n + 3}M", f"Grand quartier {n}", ["86194"]))
+        equip(dwellings(home, 20)[:10], on=months_ago(2))
+    refresh(full=True)
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(large) == len(small)

@@ -89,3 +89,18 @@ def test_a_formula_in_a_name_is_written_as_text(client_of, cast, scene):
     book = load_workbook(io.BytesIO(client_of(cast["city_admin"]).get(reverse("monitoring:dashboard_xlsx")).content))
     cells = [cell for row in book["Fibre par résidence"].iter_rows() for cell in row if cell.value == scene.patio.name]
     assert cells and all(cell.data_type == "s" for cell in cells)
+
+
+def test_the_same_number_of_queries_whatever_the_size(client_of, cast, scene, landlord, city):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .test_dashboard import grow
+
+    client = client_of(cast["city_admin"])
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("monitoring:dashboard_xlsx"))
+    grow(landlord, city, cast["city_admin"], cast["landlord_admin"], 12)
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("monitoring:dashboard_xlsx"))
+    assert len(large) == len(small)
