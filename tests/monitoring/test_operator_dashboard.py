@@ -55,3 +55,12 @@ def test_the_same_number_of_queries_whatever_the_size(client_of, cast, scene, op
     dwellings(home, 30)
     scene.contract.residences.add(home)
     assert queries(client, url(operator)) == small
+
+
+def test_the_operator_follows_a_figure_down_to_the_dwellings_of_its_contract(client_of, cast, scene, operator):
+    client = client_of(cast["operator_admin"])
+    html = client.get(url(operator)).content.decode()
+    assert 'href="/parc/?equipment=box"' in html
+    listed = client.get("/parc/", {"equipment": "box"}).content.decode()
+    assert scene.lodgings["clos"][0].rpls_id in listed
+    assert scene.lodgings["tilleuls"][0].rpls_id not in listed
