@@ -192,5 +192,19 @@ DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 # Application settings
 SITE_NAME = "Quartiers Connectés"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Open data (OCDS): the publisher prefix registered with the Open Contracting Partnership, to which
+# the tender reference is appended to make each ocid. Required in production: a published ocid can
+# never change (releases are immutable), so a placeholder must not reach real data.
+OCDS_PREFIX = os.environ.get("OCDS_PREFIX", "")
+if not OCDS_PREFIX:
+    if not DEBUG:
+        raise ImproperlyConfigured("OCDS_PREFIX doit être défini quand DEBUG est désactivé.")
+    OCDS_PREFIX = "ocds-xxxxxx-qc"
+# Spreadsheet imports (leases/spreadsheets.py): refused above these sizes, validated in the
+# background above IMPORT_INLINE_MAX_BYTES.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 64 * 1024 * 1024))
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", 512 * 1024 * 1024))
+IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", 100))
+IMPORT_INLINE_MAX_BYTES = int(os.environ.get("IMPORT_INLINE_MAX_BYTES", 256 * 1024))
 # A city's demo accounts: never created when DEBUG is off.
 DEMO_PASSWORD = "quartiers-demo-2026"

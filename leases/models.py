@@ -21,6 +21,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm_log.decorators import fsm_log_by
 
 from accounts.models import Organization, is_member, territory_of
 from accounts.registry import extra_visibility
@@ -310,7 +312,7 @@ class LodgingQuerySet(StockQuerySet):
         )
         counts = (
             self.in_stock()
-            .annotate(status_then=models.Subquery(latest))
+            .annotate(status_then=Subquery(latest))
             .aggregate(total=Count("pk"), equipped=Count("pk", filter=Q(status_then=EquipmentStatus.BOX)))
         )
         return 100 * counts["equipped"] / counts["total"] if counts["total"] else None
@@ -532,7 +534,13 @@ class ImportKind(models.TextChoices):
 
 
 class ImportState(models.TextChoices):
-    """An upload is validated (in the background when long), previewed, then applied or abandoned."""
+    """An upload is checked (in the background when long), previewed, then confirmed or abandoned.
+
+    pending → validating → ready (the preview) → applying → applied; a file with errors ends
+    invalid; the landlord may abandon it until it is confirmed (cancelled). While applying, the
+    file is checked again: if the stock changed since the preview, the import goes back to
+    ready with a fresh preview instead of writing what nobody saw.
+    """
 
     PENDING = "pending", "En attente"
     VALIDATING = "validating", "Vérification en cours"
@@ -550,12 +558,16 @@ class ImportBatchQuerySet(models.QuerySet):
         return self.filter(is_member(user, "landlord"))
 
 
-class ImportBatch(models.Model):
+def _may_edit_stock(batch, user):
+    return user.can_edit_for(batch.landlord_id)
+
+
+class ImportBatch(ConcurrentTransitionMixin, models.Model):
     """One import is one batch record (who, when, file, counts), not thousands of audit rows."""
 
     landlord = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="import_batches")
     kind = models.CharField("type", max_length=12, choices=ImportKind.choices)
-    state = models.CharField("état", max_length=12, choices=ImportState.choices, default=ImportState.PENDING)
+    state = FSMField("état", max_length=12, choices=ImportState.choices, default=ImportState.PENDING, protected=True)
     file_name = models.CharField("fichier", max_length=255)
     stored_file = models.CharField(max_length=500, blank=True)  # path under MEDIA_ROOT, private
     created_by = models.ForeignKey(
@@ -591,3 +603,74 @@ class ImportBatch(models.Model):
     @property
     def progress(self):
         return round(100 * self.validated_rows / self.total_rows) if self.total_rows else 0
+
+    @property
+    def is_running(self):
+        return self.state in (ImportState.PENDING, ImportState.VALIDATING, ImportState.APPLYING)
+
+    def set_outcome(self, outcome):
+        """Counts, preview and errors of a check (leases.imports.Outcome)."""
+        self.total_rows = outcome.total_rows
+        self.validated_rows = outcome.total_rows
+        self.created_count = outcome.created
+        self.updated_count = outcome.updated
+        self.unchanged_count = outcome.unchanged
+        self.absent_count = outcome.absent
+        self.error_count = outcome.error_count
+        self.errors = outcome.errors
+        self.preview = outcome.preview
+
+    # The worker's steps: no button, no user (by=None shows as "système" in the history).
+    @fsm_log_by
+    @transition(field=state, source=ImportState.PENDING, target=ImportState.VALIDATING, custom={"hidden": True})
+    def start_validation(self, *, by=None):
+        self.validated_rows = 0
+
+    @fsm_log_by
+    @transition(field=state, source=ImportState.VALIDATING, target=ImportState.READY, custom={"hidden": True})
+    def accept(self, *, outcome, by=None):
+        self.set_outcome(outcome)
+
+    @fsm_log_by
+    @transition(
+        field=state,
+        source=[ImportState.PENDING, ImportState.VALIDATING, ImportState.APPLYING],
+        target=ImportState.INVALID,
+        custom={"hidden": True},
+    )
+    def refuse(self, *, outcome, by=None):
+        self.set_outcome(outcome)
+
+    @fsm_log_by
+    @transition(field=state, source=ImportState.APPLYING, target=ImportState.READY, custom={"hidden": True})
+    def revise(self, *, outcome, by=None):
+        """The stock changed since the preview: show the new one instead of writing the old."""
+        self.set_outcome(outcome)
+
+    @fsm_log_by
+    @transition(field=state, source=ImportState.APPLYING, target=ImportState.APPLIED, custom={"hidden": True})
+    def mark_applied(self, *, by=None):
+        self.applied_at = timezone.now()
+
+    # The landlord's decisions.
+    @fsm_log_by
+    @transition(
+        field=state,
+        source=ImportState.READY,
+        target=ImportState.APPLYING,
+        permission=_may_edit_stock,
+        custom={"label": "Confirmer l'import", "url_name": "leases:import_confirm", "order": 1},
+    )
+    def confirm(self, *, by):
+        self.validated_rows = 0
+
+    @fsm_log_by
+    @transition(
+        field=state,
+        source=[ImportState.PENDING, ImportState.VALIDATING, ImportState.READY],
+        target=ImportState.CANCELLED,
+        permission=_may_edit_stock,
+        custom={"label": "Abandonner", "url_name": "leases:import_cancel", "danger": True, "order": 2},
+    )
+    def cancel(self, *, by):
+        pass

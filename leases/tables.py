@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .models import FIBRE_READY_STATES, EquipmentStatus, FibreState, Lodging, Residence
+from .models import FIBRE_READY_STATES, EquipmentStatus, FibreState, ImportBatch, ImportState, Lodging, Residence
 
 EQUIPMENT_BADGES = {EquipmentStatus.BOX: "badge-ok", EquipmentStatus.OUTLET: "badge-info", EquipmentStatus.NONE: ""}
 
@@ -201,3 +201,48 @@ class UnmatchedResidenceTable(tables.Table):
         if value is None:
             return "Jamais (commune absente des fichiers importés)"
         return f"{timezone.localtime(value):%d/%m/%Y} : aucun immeuble à cette adresse"
+
+
+STATE_BADGES = {
+    ImportState.APPLIED: "badge-ok",
+    ImportState.READY: "badge-info",
+    ImportState.INVALID: "badge-danger",
+    ImportState.CANCELLED: "",
+}
+
+
+class ImportBatchTable(tables.Table):
+    caption = "Historique des imports"
+    created_at = tables.DateTimeColumn(format="d/m/Y H:i", verbose_name="Déposé le", linkify=True)
+    kind = tables.Column("Type")
+    landlord = tables.Column("Bailleur")
+    file_name = tables.Column("Fichier")
+    created_by = tables.Column("Par", default="ligne de commande")
+    state = tables.Column("État")
+    created_count = tables.Column("Créés", attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    updated_count = tables.Column("Modifiés", attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    unchanged_count = tables.Column("Inchangés", attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    absent_count = tables.Column("Absents", attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    error_count = tables.Column("Erreurs", attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+
+    class Meta:
+        model = ImportBatch
+        fields = (
+            "created_at",
+            "kind",
+            "landlord",
+            "file_name",
+            "created_by",
+            "state",
+            "created_count",
+            "updated_count",
+            "unchanged_count",
+            "absent_count",
+            "error_count",
+        )
+        empty_text = "Aucun import pour l'instant."
+        orderable = False
+
+    def render_state(self, record):
+        badge = STATE_BADGES.get(record.state, "badge-warn")
+        return format_html('<span class="badge {}">{}</span>', badge, record.get_state_display())

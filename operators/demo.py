@@ -1,6 +1,7 @@
 """Demo tenders in every state (Grand Poitiers): a draft, one published with two sealed bids, one in
 evaluation, one awarded with its standstill running, and one contracted (the Trois Cités residences
-of Habitat du Clain with FibreCité, rolled out by the subscriptions demo)."""
+of Habitat du Clain with FibreCité, rolled out by the subscriptions demo). Each public one has the
+OCDS releases of the events it went through, recorded in their order."""
 
 import datetime
 from decimal import Decimal
@@ -24,6 +25,7 @@ from .models import (
     add_months,
     ensure_rules_seeded,
 )
+from .releases import record_release
 
 HABITAT, LOGIS, TOITS = "501234561", "502345671", "503456782"
 FIBRECITE, RESEAU = "412345670", "413456781"
@@ -132,6 +134,7 @@ def seed(stdout):
         answered_at=now - datetime.timedelta(days=3),
         answered_by=user_of(habitat),
     )
+    record_release(tender=published, tag="tender")
 
     evaluation = make_tender(
         logis,
@@ -146,6 +149,8 @@ def seed(stdout):
     first = make_bid(evaluation, fibrecite, BidState.ADMISSIBLE, "10.50")
     make_bid(evaluation, reseau, BidState.ADMISSIBLE, "9.80")
     score(first, ["93", "80", "70"], user_of(logis))
+    for tag in ("tender", "tenderUpdate"):
+        record_release(tender=evaluation, tag=tag)
 
     awarded = make_tender(
         logis,
@@ -177,6 +182,8 @@ def seed(stdout):
     Tender.objects.filter(pk=awarded.pk).update(awarded_bid=winner)
     awarded.refresh_from_db()
     Contract.create_from_award(awarded)
+    for tag in ("tender", "tenderUpdate", "award"):
+        record_release(tender=awarded, tag=tag)
 
     contracted = make_tender(
         habitat,
@@ -196,6 +203,8 @@ def seed(stdout):
     Tender.objects.filter(pk=contracted.pk).update(awarded_bid=won)
     contracted.refresh_from_db()
     contract = Contract.create_from_award(contracted)
+    for tag in ("tender", "tenderUpdate", "award"):
+        record_release(tender=contracted, tag=tag)
     signed_on = timezone.localdate(now) - datetime.timedelta(days=60)
     Contract.objects.filter(pk=contract.pk).update(
         state=ContractState.ACTIVE,
@@ -207,4 +216,5 @@ def seed(stdout):
         start=signed_on,
         end=add_months(signed_on, 48) - datetime.timedelta(days=1),
     )
+    record_release(tender=contracted, tag="contract", contract=contract)
     stdout.write(f"Appels d'offres de démonstration : {Tender.objects.filter(reference__startswith='DEMO-').count()}.")

@@ -7,7 +7,8 @@ abnormally low bid cannot be rejected without a justification, a contract cannot
 the standstill ends. Rule figures (thresholds, delays, ratios) are data: `ProcurementRule`.
 
 Who depends on this: `subscriptions` builds on `Contract` (landlord, operator, residences,
-unit_price_ht, vat_rate, start, end, state); the OCDS export fills `releases.record_release`.
+unit_price_ht, vat_rate, start, end, state); the open data (`releases.py`) stores an immutable OCDS
+`Release` at each event.
 """
 
 import datetime
@@ -18,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Q
 from django.urls import reverse
@@ -195,8 +196,20 @@ class Tender(ConcurrentTransitionMixin, Versioned):
     landlord = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="tenders", verbose_name="bailleur"
     )
-    # Globally unique: the OCDS ocid is a settings prefix + this reference.
-    reference = models.CharField("référence", max_length=50, unique=True)
+    # Globally unique: the OCDS ocid is a settings prefix + this reference (hence no spaces).
+    reference = models.CharField(
+        "référence",
+        max_length=50,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
+                "Lettres sans accent, chiffres et les signes - _ . / seulement (la référence entre dans "
+                "l'identifiant des données ouvertes).",
+            )
+        ],
+        help_text="Par exemple AO-2026-04 : elle identifie l'appel d'offres dans les données ouvertes.",
+    )
     title = models.CharField("objet", max_length=200)
     description = models.TextField("description", blank=True)
     residences = models.ManyToManyField(
@@ -1472,9 +1485,29 @@ class Contract(ConcurrentTransitionMixin, models.Model):
 # Open data
 
 
+class ImmutableRelease(Exception):
+    """A published OCDS release is final: the open data keeps what was said at the time."""
+
+
+class ReleaseQuerySet(models.QuerySet):
+    def published(self):
+        """The releases of published tenders (every release is, by construction: drafts have none)."""
+        return self.filter(tender__state__in=PUBLIC_TENDER_STATES)
+
+    def update(self, **kwargs):
+        raise ImmutableRelease("Une publication OCDS est définitive : elle ne peut pas être modifiée.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ImmutableRelease("Une publication OCDS est définitive : elle ne peut pas être modifiée.")
+
+    def delete(self):
+        raise ImmutableRelease("Une publication OCDS est définitive : elle ne peut pas être supprimée.")
+
+
 class Release(models.Model):
-    """An OCDS 1.1.5 release: one event of a tender (tender, amendment, award, contract), stored
-    when it happens and never regenerated. Written by `releases.record_release` (open-data export)."""
+    """An OCDS 1.1.5 release: one event of a tender (tender, amendment, opening, award, contract),
+    built from the objects as they stood when it happened (`releases.record_release`) and never
+    regenerated: saving an existing row, updating or deleting refuses (ImmutableRelease)."""
 
     tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="releases")
     ocid = models.CharField("ocid", max_length=120, db_index=True)
@@ -1484,6 +1517,8 @@ class Release(models.Model):
     data = models.JSONField("publication OCDS")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ReleaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = "publication OCDS"
         verbose_name_plural = "publications OCDS"
@@ -1491,6 +1526,14 @@ class Release(models.Model):
 
     def __str__(self):
         return self.release_id
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableRelease("Une publication OCDS est définitive : elle ne peut pas être modifiée.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRelease("Une publication OCDS est définitive : elle ne peut pas être supprimée.")
 
 
 def ensure_rules_seeded():

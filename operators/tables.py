@@ -14,6 +14,18 @@ def countdown(deadline, now=None):
     return timeuntil(deadline, now)
 
 
+def state_badge(tender):
+    css = {
+        TenderState.PUBLISHED: "badge-info",
+        TenderState.AWARDED: "badge-ok",
+        TenderState.CONTRACTED: "badge-ok",
+        TenderState.CANCELLED: "badge-danger",
+        TenderState.UNSUCCESSFUL: "badge-danger",
+        TenderState.CLOSED: "badge-warn",
+    }.get(tender.state, "")
+    return format_html('<span class="badge {}">{}</span>', css, tender.get_state_display())
+
+
 class TenderTable(tables.Table):
     reference = tables.Column("Référence", linkify=True)
     title = tables.Column("Objet")
@@ -29,15 +41,7 @@ class TenderTable(tables.Table):
         order_by = ("deadline",)
 
     def render_state(self, record):
-        css = {
-            TenderState.PUBLISHED: "badge-info",
-            TenderState.AWARDED: "badge-ok",
-            TenderState.CONTRACTED: "badge-ok",
-            TenderState.CANCELLED: "badge-danger",
-            TenderState.UNSUCCESSFUL: "badge-danger",
-            TenderState.CLOSED: "badge-warn",
-        }.get(record.state, "")
-        return format_html('<span class="badge {}">{}</span>', css, record.get_state_display())
+        return state_badge(record)
 
     def render_deadline(self, record):
         when = timezone.localtime(record.deadline).strftime("%d/%m/%Y %H:%M")
@@ -45,3 +49,27 @@ class TenderTable(tables.Table):
         if left:
             return format_html("{}<br><small>dans {}</small>", when, left)
         return when
+
+
+class OpenDataTable(tables.Table):
+    """Public: the tenders of the open data, with nothing but what their releases say."""
+
+    reference = tables.Column("Référence")
+    title = tables.Column("Objet")
+    landlord = tables.Column("Acheteur", accessor="landlord__name", order_by="landlord__name")
+    procedure = tables.Column("Procédure")
+    published_at = tables.DateTimeColumn(format="d/m/Y", verbose_name="Publié le")
+    deadline = tables.DateTimeColumn(format="d/m/Y H:i", verbose_name="Date limite des offres")
+    state = tables.Column("État")
+    release_count = tables.Column("Publications OCDS")
+
+    caption = "Appels d'offres publiés et nombre de publications OCDS de chacun"
+
+    class Meta:
+        model = Tender
+        fields = ("reference", "title", "landlord", "procedure", "published_at", "deadline", "state", "release_count")
+        empty_text = "Aucun appel d'offres n'a encore été publié."
+        order_by = ("-published_at",)
+
+    def render_state(self, record):
+        return state_badge(record)

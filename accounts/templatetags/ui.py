@@ -29,11 +29,15 @@ def history(obj):
 
 @register.inclusion_tag("includes/transition_buttons.html", takes_context=True)
 def transition_buttons(context, obj, field="state"):
-    """Buttons for the transitions the current user may run now (never drift from the rules)."""
+    """Buttons for the transitions the current user may run now (never drift from the rules).
+
+    Shown in declaration order, unless `custom={"order": n}` says otherwise (lower first;
+    transitions without it count as 0 and keep their order among themselves).
+    """
     user = context["request"].user
     available = getattr(obj, f"get_available_user_{field}_transitions")(user)
     buttons = []
-    for transition in available:
+    for transition in sorted(available, key=lambda t: (t.custom or {}).get("order", 0)):
         custom = transition.custom or {}
         if custom.get("hidden"):
             continue

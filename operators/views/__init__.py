@@ -29,6 +29,7 @@ from .contracts import (  # noqa: F401
     contract_sign,
     contract_terminate,
 )
+from .opendata import ocds_package, open_data  # noqa: F401
 from .tenders import (  # noqa: F401
     bids_export,
     document_add,

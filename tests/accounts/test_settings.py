@@ -12,6 +12,7 @@ def test_deploy_check_passes_with_production_environment():
         "ALLOWED_HOSTS": "quartiers.example.fr",
         "EMAIL_HOST": "smtp.example.fr",
         "DATABASE_URL": "postgres://app@127.0.0.1:5432/app",
+        "OCDS_PREFIX": "ocds-b5fd17-qc",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -8,6 +8,7 @@ PUBLIC = [
     "/donnees-personnelles/",
     "/accessibilite/",
     "/compte/mot-de-passe/oubli/",
+    "/appels-d-offres/donnees-ouvertes/",
 ]
 
 

@@ -2,7 +2,19 @@ import datetime
 
 import factory
 
-from leases.models import FibreState, Lease, Lodging, MatchConfidence, Qpv, QpvCommune, Residence
+from leases.models import (
+    FibreState,
+    ImportBatch,
+    ImportKind,
+    ImportState,
+    Lease,
+    Lodging,
+    MatchConfidence,
+    Qpv,
+    QpvCommune,
+    Residence,
+)
+from tests.factories import OrganizationFactory
 
 
 class QpvFactory(factory.django.DjangoModelFactory):
@@ -24,8 +36,9 @@ class ResidenceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Residence
 
+    landlord = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Résidence {n}")
-    group_key = factory.LazyAttribute(lambda o: o.name.upper())
+    group_key = factory.LazyAttribute(lambda o: f"{o.name.upper()}|{o.commune}")  # as imports.py groups them
     address = "RUE DES TROIS CITES"
     postcode = "86000"
     commune = "86194"
@@ -93,3 +106,15 @@ def bulk_lodgings(residence, count, start=0, **fields):
         ],
         batch_size=2000,
     )
+
+
+class ImportBatchFactory(factory.django.DjangoModelFactory):
+    """A batch in any state (set directly on creation, as the worker leaves it)."""
+
+    class Meta:
+        model = ImportBatch
+
+    landlord = factory.SubFactory(OrganizationFactory)
+    kind = ImportKind.LODGINGS
+    state = ImportState.READY
+    file_name = "extrait.xlsx"

@@ -1,9 +1,12 @@
+"""Rules on the stock models: equipment as dated events, exits, rates, and the import's state machine."""
+
 import datetime
 
 import pytest
+from django_fsm import TransitionNotAllowed, has_transition_perm
 
-from leases.models import EquipmentEvent, EquipmentStatus, Lodging, Residence, StockStateError
-from tests.leases.factories import LeaseFactory, bulk_lodgings
+from leases.models import EquipmentEvent, EquipmentStatus, ImportState, Lodging, Residence, StockStateError
+from tests.leases.factories import ImportBatchFactory, LeaseFactory, bulk_lodgings
 
 
 def test_bulk_refresh_agrees_with_the_one_by_one_refresh(residence, landlord_admin):
@@ -77,3 +80,33 @@ def test_residence_rates(residence, landlord):
 )
 def test_confidence_label(confidence, label):
     assert Residence(fibre_match_confidence=confidence).fibre_confidence_label.startswith(label)
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("landlord_admin", True), ("landlord_member", True)])
+def test_landlord_editors_may_confirm_and_cancel(cast, landlord, role, allowed):
+    batch = ImportBatchFactory(landlord=landlord)
+    assert has_transition_perm(batch.confirm, cast[role]) is allowed
+    assert has_transition_perm(batch.cancel, cast[role]) is allowed
+
+
+@pytest.mark.parametrize("role", ["landlord_viewer", "landlord2_admin", "city_admin"])
+def test_others_may_not_confirm(cast, landlord, role):
+    batch = ImportBatchFactory(landlord=landlord)
+    assert not has_transition_perm(batch.confirm, cast[role])
+
+
+def test_an_applied_import_cannot_be_confirmed_again(landlord, landlord_admin):
+    batch = ImportBatchFactory(landlord=landlord, state=ImportState.APPLIED)
+    with pytest.raises(TransitionNotAllowed):
+        batch.confirm(by=landlord_admin)
+
+
+def test_state_is_changed_only_by_transitions(landlord):
+    batch = ImportBatchFactory(landlord=landlord)
+    with pytest.raises(AttributeError):
+        batch.state = ImportState.APPLIED
+
+
+def test_progress_in_percent():
+    assert ImportBatchFactory.build(total_rows=200, validated_rows=50).progress == 25
+    assert ImportBatchFactory.build(total_rows=0).progress == 0
