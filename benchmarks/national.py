@@ -43,6 +43,7 @@ def setup(database_url):
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
     os.environ.setdefault("EMAIL_HOST", "localhost")
+    os.environ.setdefault("OCDS_PREFIX", "ocds-benchmark-qc")
     os.environ["SECURE_SSL_REDIRECT"] = "0"
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"

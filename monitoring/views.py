@@ -25,8 +25,10 @@ from . import blocks, charts, exports, figures, opendata
 from .forms import DashboardFilterForm, YearForm, make_period, year_period
 from .scopes import Scope, territory_title
 
-# The OCDS export lives in operators (another issue): linked when its URL exists.
-OCDS_URL_NAMES = ("operators:ocds", "operators:ocds_export", "operators:ocds_package", "operators:releases")
+# The OCDS export lives in operators: its release package (JSON) and the page that explains it,
+# linked when their URLs exist.
+OCDS_URL_NAMES = ("operators:ocds_package",)
+OCDS_PAGE_NAMES = ("operators:open_data",)
 
 # Home panel (registered in registrations.py)
 
@@ -239,8 +241,8 @@ def operator_commitments(request, pk):
 # Open data (public)
 
 
-def ocds_url():
-    for name in OCDS_URL_NAMES:
+def first_url(names):
+    for name in names:
         try:
             return reverse(name)
         except NoReverseMatch:
@@ -282,7 +284,8 @@ def open_data(request):
             "data": data,
             "qpv_rows": qpv_rows,
             "landlord_rows": landlord_rows,
-            "ocds_url": ocds_url(),
+            "ocds_url": first_url(OCDS_URL_NAMES),
+            "ocds_page": first_url(OCDS_PAGE_NAMES),
             "licence": opendata.LICENCE,
             "licence_url": opendata.LICENCE_URL,
             "threshold": opendata.THRESHOLD,

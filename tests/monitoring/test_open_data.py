@@ -98,13 +98,18 @@ def test_the_page_gives_the_licence_the_method_and_the_files(client, scene):
     assert "Licence Ouverte / Open Licence version 2.0 (Etalab)" in html
     assert "Secret statistique" in html
     assert f'href="{QPV_CSV}"' in html and f'href="{LANDLORD_CSV}"' in html
-    assert "bientôt disponibles" in html  # no OCDS export yet
 
 
-def test_the_ocds_export_is_linked_once_it_exists(client, scene, monkeypatch):
-    monkeypatch.setattr(views, "OCDS_URL_NAMES", ("operators:ocds", "monitoring:open_data_qpv_csv"))
+def test_the_ocds_export_of_the_tenders_is_linked(client, scene):
     html = client.get(PAGE).content.decode()
-    assert re.search(rf'<a href="{QPV_CSV}">Appels d\'offres et marchés au format Open Contracting', html)
+    package, page = reverse("operators:ocds_package"), reverse("operators:open_data")
+    assert re.search(rf'<a href="{package}">Appels d\'offres et marchés au format Open Contracting', html)
+    assert f'href="{page}"' in html
+
+
+def test_without_an_ocds_export_the_page_says_it_will_come(client, scene, monkeypatch):
+    monkeypatch.setattr(views, "OCDS_URL_NAMES", ("operators:no_such_export",))
+    assert "bientôt disponibles" in client.get(PAGE).content.decode()
 
 
 def test_before_the_first_month_is_computed_nothing_is_published(client, db):
