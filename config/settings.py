@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "operators",
     "subscriptions",
     "tfpb",
+    "monitoring",
 ]
 
 MIDDLEWARE = [

@@ -14,5 +14,6 @@ urlpatterns = [
     path("appels-d-offres/", include("operators.urls")),
     path("abonnements/", include("subscriptions.urls")),
     path("tfpb/", include("tfpb.urls")),
+    path("", include("monitoring.urls")),
     path("admin/", admin.site.urls),
 ]

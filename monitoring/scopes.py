@@ -1,0 +1,239 @@
+"""Whose figures a dashboard shows: a territory (city and State staff), a landlord, an operator.
+
+A scope answers, for each kind of record the dashboards count, "which of them are mine", as a
+queryset of the app that owns them. It never widens what the apps' own `visible_to` allow:
+- territory: what lies in the communes the user's city or State organisations cover
+  (`accounts.models.territory_of`): dwellings and residences there, published tenders and
+  contracts with a residence there, the commitments of the charters of cities covering them, the
+  TFPB programmes the user may see for a QPV lying there. Nothing from elsewhere;
+- landlord: one landlord's own stock, tenders, contracts, commitments and TFPB programmes, for
+  its members;
+- operator: the dwellings of its current contracts (pending or in progress), the tenders it bid on,
+  its contracts and its own charter commitments, for its members.
+Filters (a QPV, a landlord) narrow every figure the same way (`narrow_*`).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from accounts.models import Kind, Organization, TerritoryCommune, territory_of
+from charter.models import Charter, Commitment, Signature
+from leases.models import Lodging, Qpv, Residence
+from operators.models import PUBLIC_TENDER_STATES, Contract, ContractState, Tender
+from tfpb.models import Programme
+
+from .models import MonthlyStock
+
+URL_NAMES = {
+    "territory": {
+        "dashboard": "dashboard",
+        "xlsx": "dashboard_xlsx",
+        "pdf": "dashboard_pdf",
+        "commitments": "commitment_list",
+    },
+    "landlord": {
+        "dashboard": "landlord_dashboard",
+        "xlsx": "landlord_xlsx",
+        "pdf": "landlord_pdf",
+        "commitments": "landlord_commitments",
+    },
+    "operator": {
+        "dashboard": "operator_dashboard",
+        "xlsx": "operator_xlsx",
+        "pdf": "operator_pdf",
+        "commitments": "operator_commitments",
+    },
+}
+CURRENT_CONTRACT_STATES = [ContractState.PENDING, ContractState.ACTIVE]
+CONTRACT_RESIDENCES = Contract.residences.through
+TENDER_RESIDENCES = Tender.residences.through
+
+
+@dataclass
+class Scope:
+    kind: str  # "territory", "landlord" or "operator"
+    title: str
+    user: object
+    organization: Organization | None = None
+
+    def link(self, page):
+        """The URL of one of this scope's pages: dashboard, xlsx, pdf, commitments."""
+        args = [] if self.kind == "territory" else [self.organization.pk]
+        return reverse(f"monitoring:{URL_NAMES[self.kind][page]}", args=args)
+
+    @property
+    def link_dashboard(self):
+        return self.link("dashboard")
+
+    @property
+    def link_xlsx(self):
+        return self.link("xlsx")
+
+    @property
+    def link_pdf(self):
+        return self.link("pdf")
+
+    @property
+    def link_commitments(self):
+        return self.link("commitments")
+
+    # -- the records of the scope ------------------------------------------------------------
+
+    def lodgings(self):
+        if self.kind == "territory":
+            return Lodging.objects.filter(commune__in=territory_of(self.user))
+        if self.kind == "landlord":
+            return Lodging.objects.filter(landlord=self.organization)
+        return Lodging.objects.filter(Exists(self._perimeter().filter(residence_id=OuterRef("residence_id"))))
+
+    def residences(self):
+        if self.kind == "territory":
+            return Residence.objects.filter(commune__in=territory_of(self.user))
+        if self.kind == "landlord":
+            return Residence.objects.filter(landlord=self.organization)
+        return Residence.objects.filter(Exists(self._perimeter().filter(residence_id=OuterRef("pk"))))
+
+    def monthly_rows(self):
+        """MonthlyStock rows of the scope, or None when the table is not keyed by it (operators:
+        their perimeter is made of residences; their history is replayed live)."""
+        if self.kind == "territory":
+            return MonthlyStock.objects.filter(commune__in=territory_of(self.user))
+        if self.kind == "landlord":
+            return MonthlyStock.objects.filter(landlord=self.organization)
+        return None
+
+    def perimeter_sql(self):
+        """(where, params) over leases_lodging `l`: the dwellings of the operator's current contracts."""
+        contract = Contract._meta.db_table
+        through = CONTRACT_RESIDENCES._meta.db_table
+        states = ", ".join(f"'{s}'" for s in CURRENT_CONTRACT_STATES)
+        where = (
+            f"l.residence_id IN (SELECT cr.residence_id FROM {through} cr JOIN {contract} c ON c.id = cr.contract_id "
+            f"WHERE c.operator_id = %(operator)s AND c.state IN ({states}))"
+        )
+        return where, {"operator": self.organization.pk}
+
+    def tenders(self):
+        if self.kind == "territory":
+            there = Residence.objects.filter(tenders=OuterRef("pk"), commune__in=territory_of(self.user))
+            return Tender.objects.filter(state__in=PUBLIC_TENDER_STATES).filter(Exists(there))
+        if self.kind == "landlord":
+            return Tender.objects.filter(landlord=self.organization)
+        return Tender.objects.filter(state__in=PUBLIC_TENDER_STATES).filter(
+            Exists(self.organization.bids.filter(tender=OuterRef("pk")))
+        )
+
+    def contracts(self):
+        if self.kind == "territory":
+            there = Residence.objects.filter(operator_contracts=OuterRef("pk"), commune__in=territory_of(self.user))
+            return Contract.objects.filter(Exists(there))
+        if self.kind == "landlord":
+            return Contract.objects.filter(landlord=self.organization)
+        return Contract.objects.filter(operator=self.organization)
+
+    def commitments(self):
+        """Commitments in force of current signed adhesions (the ones that are met, on track or late)."""
+        in_force = Commitment.objects.filter(signature__state=Signature.State.SIGNED, starts_on__isnull=False).exclude(
+            signature__charter__state=Charter.State.DRAFT
+        )
+        if self.kind in ("landlord", "operator"):
+            return in_force.filter(signature__organization=self.organization)
+        communes = territory_of(self.user)
+        charter_here = TerritoryCommune.objects.filter(
+            organization=OuterRef("signature__charter__city"), insee_code__in=communes
+        )
+        return (
+            in_force.filter(Exists(charter_here))
+            .filter(Q(qpv__isnull=True) | Q(qpv__in=Qpv.objects.in_territory_of(self.user)))
+            .filter(Q(residence__isnull=True) | Q(residence__commune__in=communes))
+        )
+
+    def programmes(self):
+        """TFPB programmes (none for operators, who are not parties to the conventions)."""
+        if self.kind == "operator":
+            return None
+        if self.kind == "landlord":
+            return Programme.objects.filter(report__convention__landlord=self.organization)
+        return Programme.objects.visible_to(self.user).filter(qpv__in=Qpv.objects.in_territory_of(self.user))
+
+    # -- filter choices ------------------------------------------------------------------------
+
+    def qpv_choices(self):
+        if self.kind == "territory":
+            return Qpv.objects.in_territory_of(self.user)
+        return Qpv.objects.filter(Exists(self.residences().filter(qpv=OuterRef("pk"))))
+
+    def landlord_choices(self):
+        """Landlords to filter by (None: no such filter, a landlord's dashboard is its own)."""
+        if self.kind == "landlord":
+            return None
+        if self.kind == "operator":
+            mine = Contract.objects.filter(operator=self.organization, landlord=OuterRef("pk"))
+            return Organization.objects.filter(kind=Kind.LANDLORD).filter(Exists(mine))
+        # Residences rather than dwellings: the same landlords, read from a table fifty times smaller.
+        there = Residence.objects.filter(landlord=OuterRef("pk"), commune__in=territory_of(self.user))
+        return Organization.objects.filter(kind=Kind.LANDLORD).filter(Exists(there))
+
+    # -- narrowing by the filters ------------------------------------------------------------
+
+    def _perimeter(self):
+        return CONTRACT_RESIDENCES.objects.filter(
+            contract__operator=self.organization, contract__state__in=CURRENT_CONTRACT_STATES
+        )
+
+    @staticmethod
+    def narrow_stock(queryset, qpv=None, landlord=None):
+        """Lodgings, residences and MonthlyStock rows share the field names `qpv` and `landlord`."""
+        if qpv is not None:
+            queryset = queryset.filter(qpv=qpv)
+        if landlord is not None:
+            queryset = queryset.filter(landlord=landlord)
+        return queryset
+
+    def narrow_tenders(self, queryset, qpv=None, landlord=None):
+        if qpv is not None:
+            queryset = queryset.filter(Exists(self.residences().filter(qpv=qpv, tenders=OuterRef("pk"))))
+        if landlord is not None:
+            queryset = queryset.filter(landlord=landlord)
+        return queryset
+
+    def narrow_contracts(self, queryset, qpv=None, landlord=None):
+        if qpv is not None:
+            queryset = queryset.filter(Exists(self.residences().filter(qpv=qpv, operator_contracts=OuterRef("pk"))))
+        if landlord is not None:
+            queryset = queryset.filter(landlord=landlord)
+        return queryset
+
+    @staticmethod
+    def narrow_commitments(queryset, qpv=None, landlord=None):
+        if qpv is not None:
+            queryset = queryset.filter(Q(qpv=qpv) | Q(residence__qpv=qpv))
+        if landlord is not None:
+            queryset = queryset.filter(signature__organization=landlord)
+        return queryset
+
+    @staticmethod
+    def narrow_programmes(queryset, qpv=None, landlord=None):
+        if qpv is not None:
+            queryset = queryset.filter(qpv=qpv)
+        if landlord is not None:
+            queryset = queryset.filter(report__convention__landlord=landlord)
+        return queryset
+
+    # -- links to the lists behind the figures ---------------------------------------------
+
+    def lodging_params(self, qpv=None, landlord=None):
+        """GET parameters of leases' lodging list (leases/filters.py LodgingFilter) for this scope."""
+        params = {}
+        if qpv is not None:
+            params["qpv"] = qpv.code
+        if landlord is not None and self.kind != "landlord" and self.user.has_territory:
+            params["landlord"] = landlord.pk
+        return params
+
+
+def territory_title(user):
+    names = [m.organization.name for m in user.memberships_cached if m.organization.is_territorial]
+    return ", ".join(names)

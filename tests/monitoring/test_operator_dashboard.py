@@ -1,0 +1,66 @@
+"""An operator's dashboard (suivi/operateurs/<pk>/): the dwellings of its current contracts."""
+
+import pytest
+from django.urls import reverse
+
+from leases.models import EquipmentStatus
+from monitoring.forms import month_label
+from monitoring.history import month_start
+
+from .factories import dwellings, months_ago, residence
+from .test_dashboard import key_figure, queries, text
+
+MATRIX = {
+    "operator_admin": 200,
+    "operator2_admin": 404,
+    "landlord_admin": 404,
+    "landlord2_admin": 404,
+    "city_admin": 403,
+    "city_member": 403,
+    "state_user": 404,
+    "outsider": 404,
+}
+
+
+def url(organization):
+    return reverse("monitoring:operator_dashboard", args=[organization.pk])
+
+
+@pytest.mark.parametrize(("who", "status"), MATRIX.items())
+def test_who_may_open_fibrecites_dashboard(client_of, cast, scene, operator, who, status):
+    assert client_of(cast[who]).get(url(operator)).status_code == status
+
+
+def test_the_operator_sees_the_dwellings_of_its_contract(client_of, cast, scene, operator):
+    response = client_of(cast["operator_admin"]).get(url(operator))
+    page = text(response)
+    assert key_figure(response, "Logements du parc").startswith("6 au ")
+    assert key_figure(response, "Équipés d'une box").startswith("17 % 1 logement")
+    assert "Les Tilleuls" not in page and "Bel Air" not in page
+    assert "En cours 1 6" in page  # its contract in progress, 6 dwellings
+
+
+def test_its_history_is_replayed_live_for_its_perimeter(client_of, cast, scene, operator):
+    scene.lodgings["clos"][2].record_equipment(status=EquipmentStatus.BOX, effective_date=months_ago(2), by=None)
+    page = text(client_of(cast["operator_admin"]).get(url(operator)))
+    assert f"{month_label(month_start(months_ago(3)))} 6 0 0 %" in page
+    assert f"{month_label(month_start(months_ago(2)))} 6 1 17 %" in page
+
+
+def test_the_same_number_of_queries_whatever_the_size(client_of, cast, scene, operator):
+    client = client_of(cast["operator_admin"])
+    client.get(url(operator))
+    small = queries(client, url(operator))
+    home = residence(scene.clos.landlord, "Extension", qpv=scene.trois_cites)
+    dwellings(home, 30)
+    scene.contract.residences.add(home)
+    assert queries(client, url(operator)) == small
+
+
+def test_the_operator_follows_a_figure_down_to_the_dwellings_of_its_contract(client_of, cast, scene, operator):
+    client = client_of(cast["operator_admin"])
+    html = client.get(url(operator)).content.decode()
+    assert 'href="/parc/?equipment=box"' in html
+    listed = client.get("/parc/", {"equipment": "box"}).content.decode()
+    assert scene.lodgings["clos"][0].rpls_id in listed
+    assert scene.lodgings["tilleuls"][0].rpls_id not in listed
