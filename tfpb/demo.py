@@ -4,6 +4,11 @@ Habitat du Clain's 2025 report is validated by every reviewing party; Logis de l
 validated by the Préfecture, then returned by Grand Poitiers with comments. Abatement amounts
 are about 200 to 250 € per dwelling and per year (30 % of the property-tax base, domain.md §3),
 and the valued actions come close to them, as in real bilans.
+
+The subscriptions demo rolls out Habitat du Clain's Trois Cités contract a few weeks before
+today, so 2025 has no subscription to value. Its programme of this year is therefore seeded in
+preparation (a draft, amounts realised to date): its connectivity line in Trois Cités waits for
+the landlord to take the amount proposed from the subscriptions (Bel Air has none).
 """
 
 import datetime
@@ -13,11 +18,16 @@ from importlib import import_module
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Enrolment, Kind, Membership, Organization, Role, User
 from leases.models import Qpv
 
 from .models import Action, ActionLine, Axis, Convention, ConventionParty, PartyRole, Report
+from .valuation import connectivity_proposal
+
+# The landlord whose subscriptions are rolled out in the demo: its programme of this year is in preparation.
+IN_PREPARATION = "501234561"
 
 # The communes of the Poitiers QPV (SIREN with a valid Luhn key) and a demo admin for each.
 COMMUNES = [
@@ -176,24 +186,53 @@ def seed_convention(landlord, communes, programmes, dates, epci, state):
     return convention
 
 
-def fill_report(report, programmes):
+def fill_report(report, programmes, *, in_preparation=False, proposed=()):
+    """The abatements and actions of `programmes`. `in_preparation`: this year's programme, its
+    abatement indexed (+2 %), each action realised to date (in proportion of the elapsed year)
+    without indicators yet, except the connectivity line of the QPV in `proposed`, left for the
+    landlord to take the amount proposed from its subscriptions."""
     axes = {a.number: a for a in Axis.objects.all()}
     lines = {line.code: line for line in ActionLine.objects.exclude(code="")}
+    today = timezone.localdate()
+    elapsed = Decimal(today.timetuple().tm_yday) / 365
     for programme in report.programmes.select_related("qpv"):
         abatement, actions = programmes[programme.qpv.code]
-        programme.abatement_amount = Decimal(abatement)
+        programme.abatement_amount = (Decimal(abatement) * (Decimal("1.02") if in_preparation else 1)).quantize(
+            Decimal("1")
+        )
         programme.save()
         for axis, line, title, planned, realised, dwellings, indicators in actions:
+            if in_preparation:
+                awaits = line == "connectivity" and programme.qpv.code in proposed
+                realised = None if awaits else Decimal(int(Decimal(planned) * elapsed / 10) * 10)
+                indicators = ""
             Action.objects.create(
                 programme=programme,
                 axis=axes[axis],
                 line=lines.get(line),
                 title=title,
                 planned_amount=Decimal(planned),
-                realised_amount=Decimal(realised),
+                realised_amount=Decimal(realised) if realised is not None else None,
                 dwellings_concerned=min(dwellings, programme.dwellings_count or dwellings),
                 indicators=indicators,
             )
+
+
+def seed_programme_in_preparation():
+    """This year's draft programme of the landlord whose subscriptions are rolled out, when its
+    convention covers this year and the subscriptions give a proposal in one of its QPV."""
+    year = timezone.localdate().year
+    convention = Convention.objects.filter(landlord__siren=IN_PREPARATION).select_related("landlord").first()
+    if convention is None or not convention.can_open_report(year) or convention.reports.filter(year=year).exists():
+        return
+    proposed = {
+        qpv.code
+        for qpv in convention.qpvs.all()
+        if connectivity_proposal(landlord=convention.landlord, qpv=qpv, year=year) is not None
+    }
+    if proposed:
+        report = Report.open(convention=convention, year=year)
+        fill_report(report, CONVENTIONS[IN_PREPARATION][1], in_preparation=True, proposed=proposed)
 
 
 @transaction.atomic
@@ -213,7 +252,7 @@ def seed(stdout):
         report = Report.objects.get(pk=report.pk)
         report.submit(by=admin_of(landlord))
         report.save()
-        if siren == "501234561":
+        if siren == IN_PREPARATION:
             for party in convention.reviewing_parties():
                 report.validate(by=admin_of(party.organization))
                 report.save()
@@ -226,4 +265,5 @@ def seed(stdout):
             }
             report.send_back(by=admin_of(epci), comment=RETURN_COMMENT, line_comments=comments)
             report.save()
+    seed_programme_in_preparation()
     stdout.write(f"Abattement de TFPB : {Convention.objects.count()} conventions, {Report.objects.count()} bilans.")

@@ -41,13 +41,12 @@ from .models import (
     ReportState,
     totals_of,
 )
-from .valuation import connectivity_proposal
+from .valuation import NO_PROPOSAL, connectivity_proposal
 
 STALE_EDIT_MESSAGE = (
     "Quelqu'un a enregistré une modification pendant que vous saisissiez la vôtre. "
     "Vos changements n'ont pas été enregistrés : voici la version actuelle."
 )
-NO_PROPOSAL = "disponible quand les abonnements seront suivis dans l'application"
 
 
 def landlords_edited_by(user):
@@ -560,9 +559,16 @@ def action_accept_proposal(request, pk):
     programme, report = action.programme, action.programme.report
     if not _editable(request, report):
         return redirect(report)
-    proposal = _proposal_for(programme) if action.is_connectivity else None
+    if not action.is_connectivity:
+        messages.warning(
+            request,
+            "Pas de montant proposé pour cette action : seule la ligne « Accès à la connexion internet des "
+            "locataires » en reçoit un.",
+        )
+        return redirect(programme)
+    proposal = _proposal_for(programme)
     if proposal is None:
-        messages.warning(request, f"Pas de montant proposé pour cette action : {NO_PROPOSAL}.")
+        messages.warning(request, f"Pas de montant proposé pour cette action : {NO_PROPOSAL} ({report.year}).")
         return redirect(programme)
     action.record_proposal(proposal)
     action.realised_amount, action.override_reason = proposal.total, ""

@@ -1,7 +1,7 @@
-"""Issue 7, "Done when": a landlord fills its 2025 programme and submits its report; city staff
-return it with a comment; the landlord corrects and resubmits; city staff and the State validate;
-both download the xlsx. (The proposed connectivity amount waits for the subscriptions app: the
-page only says it will come.) Every page visited passes axe-core."""
+"""Issue 7, "Done when": a landlord fills its 2025 programme, sees the connectivity amount proposed
+from its subscriptions in Trois Cités (with the calculation) and takes it, then submits its report;
+city staff return it with a comment; the landlord corrects and resubmits; city staff and the State
+validate; both download the xlsx. Every page visited passes axe-core."""
 
 import io
 import re
@@ -17,10 +17,12 @@ from tfpb.models import Report, ReportState
 
 
 @pytest.fixture
-def convention(transactional_db, landlord, city, state):
+def convention(transactional_db, landlord, city, state, operator):
     import_module("tfpb.migrations.0002_axes_and_rules").load(apps, None)
     trois_cites, bel_air = factories.qpv("QN08604M"), factories.qpv("QN08603M")
     factories.lodgings(landlord, trois_cites, 18)
+    # 2025 subscriptions in Trois Cités: the landlord bore 122,85 € (see test_action_accept_proposal).
+    factories.subscriptions_2025(landlord, operator, trois_cites)
     factories.lodgings(landlord, bel_air, 8)
     return factories.convention(landlord, cities=[city], state=state, qpvs=[trois_cites, bel_air])
 
@@ -52,17 +54,31 @@ def test_landlord_submits_city_returns_landlord_resubmits_city_and_state_validat
         accessible(page)
         page.get_by_label("Montant de l'abattement (€)").fill(amount)
         page.get_by_role("button", name="Enregistrer").click()
+    # The connectivity line: the amount proposed from the subscriptions, with its calculation.
     page.get_by_role("link", name="Ajouter une action pour QN08604M").click()
-    assert "disponible quand les abonnements seront suivis dans l'application" in page.content()
+    calculation = page.get_by_role("table", name="Calcul du montant proposé")
+    assert calculation.get_by_role("row", name="dont logements vacants : 275 jours-logement").is_visible()
+    assert calculation.get_by_role("row", name="Montant proposé").inner_text().split() == [
+        "Montant",
+        "proposé",
+        "122,85",
+        "€",
+    ]
     accessible(page)
     page.get_by_label("Axe ou ligne d'action locale").select_option(
         label="7. › Accès à la connexion internet des locataires"
     )
     page.get_by_label(re.compile("^Action")).fill("Box internet incluse")
-    page.get_by_label("Montant prévu (€)").fill("2 400")
-    page.get_by_label("Montant réalisé (€)").fill("2 180,50")
-    page.get_by_label("Logements concernés").fill("18")
+    page.get_by_label("Montant prévu (€)").fill("200")
+    page.get_by_label("Logements concernés").fill("3")
     page.get_by_role("button", name="Enregistrer").click()
+    programme = page.locator("section", has=page.get_by_role("heading", name=re.compile("QN08604M")))
+    assert "Montant proposé pour la connexion internet 122,85 €" in " ".join(programme.inner_text().split())
+    page.get_by_role("link", name="Modifier « Box internet incluse »").click()
+    assert page.get_by_role("table", name="Calcul du montant proposé").is_visible()
+    accessible(page)
+    page.get_by_role("button", name="Reprendre ce montant comme montant réalisé").click()
+    assert "Le montant proposé a été repris comme montant réalisé." in page.content()
     page.get_by_role("link", name="Ajouter une action pour QN08603M").click()
     page.get_by_label("Axe ou ligne d'action locale").select_option(label="3. Sur-entretien (axe national)")
     page.get_by_label(re.compile("^Action")).fill("Nettoyage renforcé")
@@ -93,7 +109,7 @@ def test_landlord_submits_city_returns_landlord_resubmits_city_and_state_validat
     assert page.get_by_text("Combien de foyers raccordés ?").is_visible()
     accessible(page)
     page.get_by_role("link", name="Modifier « Box internet incluse »").click()
-    page.get_by_label("Indicateurs").fill("18 foyers raccordés")
+    page.get_by_label("Indicateurs").fill("3 foyers raccordés")
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_role("button", name="Transmettre à nouveau").click()
     assert "Le bilan corrigé a été transmis à nouveau." in page.content()
@@ -128,7 +144,7 @@ def test_landlord_submits_city_returns_landlord_resubmits_city_and_state_validat
             "Accès à la connexion internet des locataires",
             "Box internet incluse",
         ]
-        assert box[9:] == [2400, 2180.5, 18, "18 foyers raccordés", "Validé"]
+        assert box[9:] == [200, 122.85, 3, "3 foyers raccordés", "Validé"]
         log_out(page)
 
 

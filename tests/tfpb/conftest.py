@@ -1,5 +1,6 @@
 """The TFPB cast: Habitat du Clain's convention 2025-2030 with Grand Poitiers (EPCI) and the
-Préfecture, both reviewing its reports; 12 dwellings in Trois Cités, 5 in Bel Air."""
+Préfecture, both reviewing its reports; 12 dwellings in Trois Cités, 5 in Bel Air. `subscribed`
+adds three dwellings with internet subscriptions in Trois Cités in 2025 (the connectivity proposal)."""
 
 from importlib import import_module
 
@@ -48,3 +49,9 @@ def draft_convention(landlord, city, state, trois_cites, bel_air):
 @pytest.fixture
 def report(convention):
     return factories.report(convention)
+
+
+@pytest.fixture
+def subscribed(landlord, operator, trois_cites):
+    """Internet subscriptions of Habitat du Clain in Trois Cités in 2025 (factories.subscriptions_2025)."""
+    return factories.subscriptions_2025(landlord, operator, trois_cites)

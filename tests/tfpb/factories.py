@@ -4,6 +4,8 @@ import datetime
 from decimal import Decimal
 
 from leases.models import Lodging, Qpv, QpvCommune, Residence
+from subscriptions.models import OperatorInvoice
+from tests.subscriptions import factories as subscriptions_factories
 from tfpb.models import (
     Action,
     ActionLine,
@@ -101,3 +103,28 @@ def report(convention_obj, *, year=2025, status=ReportState.DRAFT, complete=True
         default_round = {ReportState.SUBMITTED: 1, ReportState.RETURNED: 1}.get(status, 2)
         Report.objects.filter(pk=obj.pk).update(state=status, round=round or default_round)
     return Report.objects.get(pk=obj.pk)
+
+
+def subscriptions_2025(landlord, operator, qpv_obj):
+    """Internet in the charges at Les Tilleuls in `qpv_obj` in 2025, through the subscriptions models:
+    the hand-computed example of tests/tfpb/test_action_accept_proposal.py (the landlord bore 122,85 €).
+    A collective agreement from 1 January, the landlord bearing 25 % of 7,50 € HT + 20 % = 9,00 € TTC
+    a month; A let and active all year, B vacant and active from 1 April, C let and active from
+    11 June; the operator's March invoice of 7,00 € HT (8,40 € TTC)."""
+    tilleuls = subscriptions_factories.residence(landlord, qpv_obj, "Les Tilleuls")
+    a, c = subscriptions_factories.dwellings(tilleuls, 2)
+    (b,) = subscriptions_factories.dwellings(tilleuls, 1, leased=False)
+    contract = subscriptions_factories.contract(landlord, operator, [tilleuls], price="7.50", vat="20.00")
+    subscriptions_factories.subscribe(contract, a, ("active", datetime.date(2025, 1, 1)))
+    subscriptions_factories.subscribe(contract, b, ("active", datetime.date(2025, 4, 1)))
+    subscriptions_factories.subscribe(contract, c, ("active", datetime.date(2025, 6, 11)))
+    subscriptions_factories.collective(tilleuls)
+    subscriptions_factories.share(tilleuls, 25)
+    OperatorInvoice.objects.create(
+        contract=contract,
+        month=datetime.date(2025, 3, 1),
+        reference="FC-2025-03",
+        amount_ht=Decimal("7.00"),
+        vat_rate=20,
+    )
+    return contract

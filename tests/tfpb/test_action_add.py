@@ -37,7 +37,22 @@ def test_landlord_member_adds_an_action_on_the_connectivity_line(client_of, cast
     action = Action.objects.get(title="Box incluse dans le loyer")
     assert (action.axis.number, action.line, action.is_connectivity) == (7, line, True)
     assert (action.planned_amount, action.realised_amount) == (Decimal("4800"), Decimal("4410.50"))
-    assert action.proposed_amount is None  # no subscriptions data yet: nothing proposed
+    assert action.proposed_amount is None  # no active subscription in the QPV: nothing proposed
+
+
+def test_the_proposal_is_recorded_with_a_connectivity_action(client_of, cast, programme, subscribed):
+    line = factories.connectivity_line()
+    page = text(client_of(cast["landlord_member"]).get(url(programme)))
+    assert "122,85 €" in page  # the hand-computed example of test_action_accept_proposal
+    response = client_of(cast["landlord_member"]).post(url(programme), data(f"line-{line.pk}"))
+    assert "Expliquez pourquoi le montant réalisé diffère du montant proposé." in text(response)
+    client_of(cast["landlord_member"]).post(url(programme), data(f"line-{line.pk}", realised_amount="122,85"))
+    action = Action.objects.get(title="Box incluse dans le loyer")
+    assert (action.realised_amount, action.proposed_amount) == (Decimal("122.85"), Decimal("122.85"))
+    assert action.proposal_lines[-1] == [
+        "dont part du bailleur sur les jours refacturés (paramètre de chaque résidence)",
+        "41.85",
+    ]
 
 
 def test_an_action_on_a_national_axis_only(client_of, cast, programme):
@@ -58,7 +73,7 @@ def test_the_form_offers_the_convention_lines_not_another_conventions(
     page = text(client_of(cast["landlord_member"]).get(url(programme)))
     assert "Ligne à nous" in page
     assert "Ligne d'un autre" not in page
-    assert "disponible quand les abonnements seront suivis dans l'application" in page
+    assert "aucun abonnement actif dans ce QPV cette année" in page
     response = client_of(cast["landlord_member"]).post(url(programme), data(f"line-{foreign.pk}"))
     assert "Sélectionnez un choix valide" in text(response)
     assert not foreign.actions.exists()

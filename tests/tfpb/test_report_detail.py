@@ -22,10 +22,17 @@ def test_strangers_get_404(client_of, cast, report, who):
     assert client_of(cast[who]).get(url(report)).status_code == 404
 
 
-def test_the_connectivity_proposal_waits_for_the_subscriptions(client_of, cast, report):
+def test_without_an_active_subscription_no_connectivity_amount_is_proposed(client_of, cast, report):
     page = text(client_of(cast["landlord_admin"]).get(url(report)))
     assert "Montant proposé pour la connexion internet" in page
-    assert "disponible quand les abonnements seront suivis dans l'application" in page
+    assert page.count("aucun abonnement actif dans ce QPV cette année") == 2
+
+
+def test_the_connectivity_amount_proposed_in_the_qpv_with_subscriptions(client_of, cast, report, subscribed):
+    page = text(client_of(cast["city_admin"]).get(url(report)))
+    # The hand-computed example of test_action_accept_proposal.
+    assert "<dt>Montant proposé pour la connexion internet</dt><dd>122,85 €</dd>" in page
+    assert page.count("aucun abonnement actif dans ce QPV cette année") == 1  # Bel Air
 
 
 def test_totals_and_ratio(client_of, cast, report):
