@@ -21,7 +21,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.utils import timezone
 
 from . import bulk
@@ -909,8 +909,11 @@ class EquipmentImport(Importer):
             ],
             batch_size=2000,
         )
+        # By primary key from the batch's events: a correlated EXISTS visits every dwelling of the
+        # database (all landlords) and leaves the probe's index to SQLite's planner (the same pattern
+        # took 17 s for 10,000 rows in subscriptions); benchmarks/import_lodgings.py measures it.
         Lodging.objects.filter(
-            Exists(EquipmentEvent.objects.filter(batch=batch, lodging=OuterRef("pk")))
+            pk__in=EquipmentEvent.objects.filter(batch=batch).values("lodging_id")
         ).refresh_equipment()
 
 
