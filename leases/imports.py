@@ -894,20 +894,15 @@ class EquipmentImport(Importer):
 
     def write(self, outcome, *, batch, by):
         now = timezone.now()
-        EquipmentEvent.objects.bulk_create(
-            [
-                EquipmentEvent(
-                    lodging_id=lodging,
-                    status=status,
-                    effective_date=day,
-                    recorded_at=now,
-                    recorded_by=by,
-                    source=EventSource.LANDLORD,
-                    batch=batch,
-                )
+        user_id, source = getattr(by, "pk", None), EventSource.LANDLORD.value
+        # leases.bulk, not bulk_create: 100,000 events through the ORM took 11 s of a 17 s import.
+        bulk.insert_rows(
+            EquipmentEvent,
+            ["lodging", "status", "effective_date", "recorded_at", "recorded_by", "source", "batch", "contest_reason"],
+            (
+                (lodging, str(status), day, now, user_id, source, batch.pk, "")
                 for lodging, status, day in outcome.plan.events
-            ],
-            batch_size=2000,
+            ),
         )
         # By primary key from the batch's events: a correlated EXISTS visits every dwelling of the
         # database (all landlords) and leaves the probe's index to SQLite's planner (the same pattern
