@@ -30,12 +30,18 @@ run: $(VENV)/.installed
 	@echo
 	@echo "Quartiers Connectés : http://$(HOST)/"
 	@echo "Comptes de démonstration (mot de passe : quartiers-demo-2026) :"
-	@echo "  bailleur@demo.quartiers-connectes.fr          bailleur social, administrateur"
-	@echo "  bailleur.membre@demo.quartiers-connectes.fr   bailleur social, membre"
-	@echo "  bailleur.lecteur@demo.quartiers-connectes.fr  bailleur social, lecteur"
-	@echo "  ville@demo.quartiers-connectes.fr             collectivité (Grand Poitiers)"
-	@echo "  etat@demo.quartiers-connectes.fr              État (préfecture de la Vienne)"
-	@echo "  operateur@demo.quartiers-connectes.fr         opérateur"
+	@echo "  bailleur@demo.quartiers-connectes.fr          Habitat du Clain (bailleur), administrateur"
+	@echo "  bailleur.membre@demo.quartiers-connectes.fr   Habitat du Clain, membre"
+	@echo "  bailleur.lecteur@demo.quartiers-connectes.fr  Habitat du Clain, lecteur"
+	@echo "  bailleur2@demo.quartiers-connectes.fr         Logis de la Vienne (bailleur), administrateur"
+	@echo "  bailleur3@demo.quartiers-connectes.fr         Toits Solidaires Poitou (bailleur), administrateur"
+	@echo "  ville@demo.quartiers-connectes.fr             Grand Poitiers (collectivité, EPCI)"
+	@echo "  poitiers@demo.quartiers-connectes.fr          Ville de Poitiers (commune, cosigne les conventions TFPB)"
+	@echo "  buxerolles@demo.quartiers-connectes.fr        Ville de Buxerolles (commune, idem)"
+	@echo "  saint-benoit@demo.quartiers-connectes.fr      Ville de Saint-Benoît (commune, idem)"
+	@echo "  etat@demo.quartiers-connectes.fr              Préfecture de la Vienne (État)"
+	@echo "  operateur@demo.quartiers-connectes.fr         FibreCité (opérateur, titulaire du marché)"
+	@echo "  operateur2@demo.quartiers-connectes.fr        Réseau Solidaire Télécom (opérateur concurrent)"
 	@echo
 	DEBUG=1 $(MAKE) --no-print-directory serve
 

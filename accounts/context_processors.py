@@ -16,9 +16,10 @@ def navigation(request):
             items.append((item.order, item.label, reverse(item.url_name)))
     items.append((900, "Organisations", reverse("accounts:organization_list")))
     items.sort(key=lambda i: i[0])
-    current = request.path
-    nav = []
-    for _, label, url in items:
-        active = current == url if url == "/" else current.startswith(url)
-        nav.append({"label": label, "url": url, "active": active})
+    # The current entry is the longest URL the path starts with: "Mes offres" (/appels-d-offres/offres/)
+    # on its own page, not "Appels d'offres" (/appels-d-offres/) too. The home page only on itself.
+    path = request.path
+    matches = [url for _, _, url in items if path == url or (url != "/" and path.startswith(url))]
+    current = max(matches, key=len, default=None)
+    nav = [{"label": label, "url": url, "active": url == current} for _, label, url in items]
     return {"nav_items": nav, "user_is_territorial": bool(kinds & set(TERRITORIAL_KINDS))}

@@ -25,6 +25,12 @@ class HomePanel:
 
 
 @dataclass(frozen=True)
+class HomeStep:
+    kinds: frozenset
+    done: object  # callable(organization_ids) -> the ids among them for which the step is done
+
+
+@dataclass(frozen=True)
 class DetailPanel:
     template_name: str
     context: object  # callable(request, obj) -> dict, or None to show nothing
@@ -42,6 +48,8 @@ class Registry:
     visibility: dict = field(default_factory=dict)
     # "app_label.Model" -> DetailPanels a higher app adds to that model's page ({% detail_panels obj %}).
     detail_panels: dict = field(default_factory=dict)
+    # step code -> HomeStep: the "next steps" of the home page (templates/home/) an organisation has done.
+    home_steps: dict = field(default_factory=dict)
 
 
 registry = Registry()
@@ -57,6 +65,26 @@ def register_home_panel(template_name, kinds, context=None, order=100):
     panel = HomePanel(template_name, frozenset(kinds), context, order)
     if panel not in registry.home_panels:
         registry.home_panels.append(panel)
+
+
+def register_home_step(code, kinds, done):
+    """A step of the home page's "next steps" (templates/home/<kind>.html names it by `code`).
+
+    done(organization_ids) -> the ids (of organisations of `kinds`) for which the step is done, in
+    one query whatever their number: the home page makes one query per step, never per organisation.
+    """
+    registry.home_steps[code] = HomeStep(frozenset(kinds), done)
+
+
+def done_steps(organizations):
+    """{organization pk: set of the step codes it has done}, one query per step of their kinds."""
+    done = {organization.pk: set() for organization in organizations}
+    for code, step in registry.home_steps.items():
+        ids = [organization.pk for organization in organizations if organization.kind in step.kinds]
+        if ids:
+            for pk in step.done(ids):
+                done[pk].add(code)
+    return done
 
 
 def register_presence(func):

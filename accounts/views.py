@@ -9,7 +9,7 @@ from .filters import OrganizationFilter
 from .forms import InviteForm, OrganizationAddForm, OrganizationEditForm
 from .invitations import AlreadyMember, invite_member
 from .models import Enrolment, Membership, Organization, Role, StaleEdit
-from .registry import registry
+from .registry import done_steps, registry
 from .tables import OrganizationTable
 
 
@@ -22,7 +22,9 @@ def home(request):
         if panel.kinds & kinds:
             context = panel.context(request) if panel.context else {}
             panels.append((panel.template_name, context))
-    return render(request, "home.html", {"memberships": memberships, "kinds": kinds, "panels": panels})
+    done = done_steps([m.organization for m in memberships])
+    steps = [(m, done[m.organization_id]) for m in memberships]
+    return render(request, "home.html", {"memberships": memberships, "kinds": kinds, "panels": panels, "steps": steps})
 
 
 @login_not_required

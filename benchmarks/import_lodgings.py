@@ -1,11 +1,14 @@
 """Benchmark of `manage.py import_lodgings` on a landlord-sized RPLS extract (issue 3).
 
-    python -m benchmarks.import_lodgings --rows 100000
+    python -m benchmarks.import_lodgings --rows 100000 [--equipment-rows 100000]
 
 Writes a 100,000-row RPLS `.xlsx` of 70 columns (benchmarks/out/, kept for the next run),
 times the bare calamine read of it, then `import_lodgings` into an empty database, then the
 same file again (all unchanged), each in its own process so that each peak memory
 (`ru_maxrss`, which counts calamine's memory outside Python's) is its own.
+Then `import_equipment` of a CSV naming the first `--equipment-rows` of those dwellings (a box
+or an outlet each, so every line records an event and refreshes its dwelling), and the same
+file again (all unchanged). `--equipment-rows 0` skips it.
 
 Database: a throwaway SQLite file it migrates itself, or, when DATABASE_URL points to
 PostgreSQL, a throwaway database created next to that one (`<name>_bench`, dropped after).
@@ -81,7 +84,30 @@ def phase_import(path):
     return {"seconds": seconds, "counts": counts}
 
 
-PHASES = {"read": phase_read, "setup": phase_setup, "import": phase_import}
+def phase_equipment(path):
+    _django()
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    start = time.perf_counter()
+    call_command("import_equipment", str(path), "--landlord", SIREN, stdout=out)
+    seconds = time.perf_counter() - start
+    counts = dict(line.split(" : ") for line in out.getvalue().splitlines() if " : " in line)
+    return {"seconds": seconds, "counts": counts}
+
+
+def write_equipment_csv(path, rows):
+    """The equipment of the first `rows` dwellings of the extract (same IDENT_REP as rpls_rows)."""
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        out.write("IDENT_REP;EQUIPEMENT;DATE_EQUIPEMENT\r\n")
+        for i in range(rows):
+            status = "Prise fibre présente" if i % 4 == 0 else "Box installée"
+            out.write(f"086{i:07d};{status};{1 + i % 28:02d}/{1 + i % 12:02d}/2025\r\n")
+
+
+PHASES = {"read": phase_read, "setup": phase_setup, "import": phase_import, "equipment": phase_equipment}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,6 +158,9 @@ def database(env, keep):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--equipment-rows", type=int, help="lignes de l'import d'équipement (par défaut --rows ; 0 : sans)"
+    )
     parser.add_argument("--keep", action="store_true", help="garder la base du banc (PostgreSQL)")
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     parser.add_argument("file", nargs="?", help=argparse.SUPPRESS)
@@ -151,6 +180,10 @@ def main():
         start = time.perf_counter()
         write_rpls_xlsx(path, args.rows)
         print(f"  écrit en {time.perf_counter() - start:.1f} s", flush=True)
+    equipment_rows = min(args.rows, args.rows if args.equipment_rows is None else args.equipment_rows)
+    equipment_path = OUT / f"equipment_{equipment_rows}.csv"
+    if equipment_rows:
+        write_equipment_csv(equipment_path, equipment_rows)
     env = dict(os.environ, DEBUG="1", PYTHONPATH=str(ROOT))
     env.pop("DATABASE_URL", None)
     description, env, cleanup = database(env, args.keep)
@@ -160,6 +193,9 @@ def main():
         read = run_phase("read", path, env)
         first = run_phase("import", path, env)
         again = run_phase("import", path, env)
+        if equipment_rows:
+            equipment = run_phase("equipment", equipment_path, env)
+            equipment_again = run_phase("equipment", equipment_path, env)
     finally:
         cleanup()
 
@@ -183,6 +219,20 @@ def main():
     print(f"réimport : {again['counts']}")
     verdict = "atteints" if ok else "NON atteints"
     print(f"Objectifs (< {GOAL_SECONDS:.0f} s, ≤ {GOAL_RATIO:.0f}× la lecture, < {GOAL_MB} Mo) : {verdict}.")
+    if not equipment_rows:
+        return
+    print()
+    print(f"Équipement : {equipment_rows} lignes CSV ({equipment_path.relative_to(ROOT)}), même base")
+    print(f"{'':28}{'secondes':>10}{'lignes/s':>12}{'pic mémoire':>14}")
+    equipment_ok = True
+    for label, result in [("import, tout change", equipment), ("réimport, tout inchangé", equipment_again)]:
+        speed = f"{equipment_rows / result['seconds']:,.0f}".replace(",", " ")
+        print(f"{label:28}{result['seconds']:>10.2f}{speed:>12}{result['peak_mb']:>11.0f} Mo")
+        equipment_ok &= result["seconds"] < GOAL_SECONDS and result["peak_mb"] < GOAL_MB
+    print(f"import : {equipment['counts']}")
+    print(f"réimport : {equipment_again['counts']}")
+    verdict = "atteints" if equipment_ok else "NON atteints"
+    print(f"Objectifs (< {GOAL_SECONDS:.0f} s, < {GOAL_MB} Mo) : {verdict}.")
 
 
 if __name__ == "__main__":

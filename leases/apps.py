@@ -9,7 +9,7 @@ class LeasesConfig(AppConfig):
         from django.db.models import Exists, OuterRef
 
         from accounts.models import Kind
-        from accounts.registry import register_home_panel, register_nav, register_presence
+        from accounts.registry import register_home_panel, register_home_step, register_nav, register_presence
 
         from .models import Lodging
         from .views.stock import home_panel_context
@@ -23,3 +23,10 @@ class LeasesConfig(AppConfig):
         stock_kinds = [Kind.LANDLORD, Kind.CITY, Kind.STATE]
         register_nav("Parc", "leases:lodging_list", stock_kinds, order=20)
         register_home_panel("leases/home_panel.html", stock_kinds, context=home_panel_context, order=20)
+        register_home_step(
+            "stock",
+            [Kind.LANDLORD],
+            lambda ids: (
+                Lodging.objects.filter(landlord__in=ids).values_list("landlord", flat=True).order_by().distinct()
+            ),
+        )

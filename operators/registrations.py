@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import Kind, memberships_of
-from accounts.registry import register_home_panel, register_nav, register_visibility
+from accounts.registry import register_home_panel, register_home_step, register_nav, register_visibility
 
 
 def residences_seen_by_operators(user):
@@ -51,11 +51,19 @@ def home_panel(request):
     }
 
 
+def tenders_published(ids):
+    from .models import PUBLIC_TENDER_STATES, Tender
+
+    tenders = Tender.objects.filter(landlord__in=ids, state__in=PUBLIC_TENDER_STATES)
+    return tenders.values_list("landlord", flat=True).order_by().distinct()
+
+
 def register():
     everyone = [Kind.LANDLORD, Kind.OPERATOR, Kind.CITY, Kind.STATE]
     register_nav("Appels d'offres", "operators:tender_list", everyone, order=30)
     register_nav("Mes offres", "operators:bid_list", [Kind.OPERATOR], order=31)
     register_nav("Marchés", "operators:contract_list", everyone, order=32)
     register_home_panel("operators/home_panel.html", everyone, context=home_panel, order=30)
+    register_home_step("tender_published", [Kind.LANDLORD], tenders_published)
     register_visibility("leases.Residence", residences_seen_by_operators)
     register_visibility("leases.Lodging", lodgings_seen_by_operators)

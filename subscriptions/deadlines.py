@@ -1,7 +1,9 @@
 """Time in the subscriptions' life (run by `manage.py run_deadlines`, every minute; idempotent).
 
 - when a contract has ended (its end date passed, expired or terminated), its live subscriptions
-  are terminated the day after, a dated event from the system: nothing is charged after it.
+  are terminated the day after, a dated event from the system: nothing is charged after it;
+- once a month, each running contract whose rollout started publishes its counts in the open data
+  (an OCDS implementation release, ocds.py), at most one a month.
 """
 
 import datetime
@@ -9,12 +11,24 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from . import ocds
 from .models import EventSource, Subscription, SubscriptionEvent, SubscriptionStatus
 
 CHUNK = 2000
 
 
 def run(now):
+    summaries = [end_with_contracts(now), publish_implementation(now)]
+    return " ".join(s for s in summaries if s) or None
+
+
+def publish_implementation(now):
+    recorded = [ocds.record_implementation(contract) for contract in ocds.due_this_month(now)]
+    count = sum(1 for release in recorded if release is not None)
+    return f"{count} publication(s) OCDS du déploiement (données ouvertes)." if count else None
+
+
+def end_with_contracts(now):
     today = timezone.localdate(now)
     ended = list(Subscription.objects.live().filter(contract__end__lt=today).values_list("pk", "contract__end"))
     if not ended:

@@ -2,7 +2,8 @@
 
 Spans two apps (operators' Contract, the stock's dwellings), hence a module function rather than a
 model method (style.md). Set-based: two INSERT … SELECT statements whatever the perimeter's size
-(100,000 dwellings in benchmarks/rollout.py), so the rows never travel through Python.
+(100,000 dwellings in benchmarks/rollout.py), so the rows never travel through Python. Once committed,
+the rollout is published in the open data (an OCDS implementation release, ocds.py).
 """
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.utils import timezone
 from operators.models import Contract, ContractState
 
 from .models import EventSource, Rollout, Subscription, SubscriptionEvent, SubscriptionStatus
+from .ocds import record_implementation
 
 
 def rollout_candidates(contract):
@@ -41,6 +43,8 @@ def start_rollout(*, contract, by, on=None) -> Rollout:
         created = _insert_planned(contract, rollout, to_plan, effective, by)
         rollout.created_count, rollout.skipped_count = created, skipped
         rollout.save(update_fields=["created_count", "skipped_count"])
+        if created:
+            transaction.on_commit(lambda: record_implementation(contract))
     return rollout
 
 

@@ -6,6 +6,8 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from leases.imports import FOREIGN_ID, check_file
 from leases.models import EquipmentEvent, EquipmentStatus, EventSource, ImportBatch, ImportKind
@@ -83,3 +85,29 @@ def test_bad_rows_are_refused_and_nothing_recorded(landlord, landlord2, stock, s
     with pytest.raises(CommandError, match="5 erreurs"):
         call_command("import_equipment", str(spreadsheet(rows)), "--landlord", landlord.siren, stderr=StringIO())
     assert not EquipmentEvent.objects.exists()
+
+
+@time_machine.travel(datetime.date(2025, 6, 1))
+def test_only_the_dwellings_of_the_batch_are_refreshed_by_primary_key(landlord, landlord2, stock, spreadsheet):
+    """Not a correlated EXISTS over every dwelling of the database (benchmarks/import_lodgings.py)."""
+    other = LodgingFactory(residence__landlord=landlord2, rpls_id="0860000009")
+    path = spreadsheet([HEADER, ["0860000001", "box", "01/03/2025"]])
+    with CaptureQueriesContext(connection) as queries:
+        run(path, landlord)
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "leases_lodging"')]
+    assert updates
+    for sql in updates:
+        where = outer_where(sql)
+        assert "EXISTS" not in where and '"leases_lodging"."id" IN (SELECT' in where, sql
+    other.refresh_from_db()
+    assert other.equipment_status == EquipmentStatus.NONE
+
+
+def outer_where(sql):
+    """The statement's own WHERE clause (not a subquery's)."""
+    depth = 0
+    for index, char in enumerate(sql):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and sql.startswith(" WHERE ", index):
+            return sql[index:]
+    return ""
