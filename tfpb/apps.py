@@ -9,9 +9,9 @@ class TfpbConfig(AppConfig):
         from django.db.models import Exists, OuterRef
 
         from accounts.models import Kind
-        from accounts.registry import register_home_panel, register_nav, register_presence
+        from accounts.registry import register_home_panel, register_home_step, register_nav, register_presence
 
-        from .models import ConventionParty
+        from .models import ConventionParty, Report, ReportState
         from .views import home_panel
 
         kinds = [Kind.LANDLORD, Kind.CITY, Kind.STATE]
@@ -28,3 +28,13 @@ class TfpbConfig(AppConfig):
             )
 
         register_presence(is_party_in)
+
+        def reports_sent(organization_ids):
+            """A landlord has reported once it sent a yearly report to the parties (draft does not count)."""
+            return set(
+                Report.objects.filter(convention__landlord__in=organization_ids)
+                .exclude(state=ReportState.DRAFT)
+                .values_list("convention__landlord", flat=True)
+            )
+
+        register_home_step("tfpb_report_sent", [Kind.LANDLORD], reports_sent)

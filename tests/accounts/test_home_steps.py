@@ -15,6 +15,7 @@ from tests.factories import enrol
 from tests.leases.factories import LodgingFactory
 from tests.operators.factories import make_tender, publish
 from tests.subscriptions import factories as subscriptions
+from tests.tfpb import factories as tfpb
 
 DONE = '<span class="badge badge-ok"><span aria-hidden="true">✓</span> fait</span>'
 
@@ -31,7 +32,9 @@ def test_a_new_landlord_has_done_nothing_yet(client_of, landlord, landlord_admin
     assert steps(client_of(landlord_admin), landlord) == [False] * 5
 
 
-def test_the_landlord_steps_are_marked_as_they_happen(client_of, landlord, landlord_admin, city, city_admin, operator):
+def test_the_landlord_steps_are_marked_as_they_happen(
+    client_of, landlord, landlord_admin, city, city_admin, state, operator
+):
     client = client_of(landlord_admin)
     LodgingFactory(residence__landlord=landlord)
     assert steps(client, landlord) == [True, False, False, False, False]
@@ -51,7 +54,14 @@ def test_the_landlord_steps_are_marked_as_they_happen(client_of, landlord, landl
     contract = subscriptions.contract(landlord, operator, list(tender.residences.all()))
     assert steps(client, landlord)[3] is False
     start_rollout(contract=contract, by=landlord_admin)
-    assert steps(client, landlord) == [True, True, True, True, False]  # the TFPB report has no check yet
+    assert steps(client, landlord) == [True, True, True, True, False]
+
+    convention = tfpb.convention(landlord, cities=[city], state=state, qpvs=[tender.residences.first().qpv])
+    report = tfpb.report(convention, year=2025)
+    assert steps(client, landlord)[4] is False  # a draft report is not sent
+    report.submit(by=landlord_admin)
+    report.save()
+    assert steps(client, landlord) == [True] * 5
 
 
 def test_another_landlords_work_does_not_count(client_of, landlord, landlord_admin, landlord2):
