@@ -12,21 +12,24 @@ month M when it starts on or before that day and stops after it, i.e. +1 in the 
 -1 in the month it stops. Summing these deltas per group and month, then a running total over the
 months, gives every month at once, in time proportional to the events, not to dwellings × months.
 
+Active subscriptions are one more kind of span: each subscription's dated events (subscriptions'
+SubscriptionEvent, contested ones left out, in the order Subscription.refresh_status uses) give the
+stretches it is active, cut at the dwelling's exit. A dwelling may hold two subscriptions at once
+(one per contract, when a new contract starts before the old one's end is reported): their
+stretches are merged per dwelling first, so that it counts once, as the dashboards count it today.
+
 Where it is kept: MonthlyStock holds the closed months (up to last month); the current month is
 always read live from Lodging.equipment_status by the dashboards. `refresh(now)`, run by
 `manage.py run_deadlines` (monitoring/deadlines.py), keeps the table right:
 - the first time, and then every night (first run after 3 a.m.), everything is rebuilt;
 - when a month closes, that month is added;
 - at most every 10 minutes, the communes where something that changes the past happened in the
-  last hour (an event recorded or contested with an effective date in a closed month, a dwelling
-  created or changed: QPV, landlord, exit) are recomputed. The hour of overlap catches the
+  last hour (an equipment or subscription event recorded or contested with an effective date in a
+  closed month, a dwelling created or changed: QPV, landlord, exit) are recomputed. The hour of overlap catches the
   transactions that committed after the previous check had started.
 What timestamps cannot show (a row deleted, a QuerySet.update() that does not touch
 `updated_at`, a dwelling moved to another commune, whose old commune keeps it) is put right by
 the nightly rebuild. tests/monitoring/test_history.py checks the table against a plain replay.
-
-Subscriptions (the `active` column) are designed in: once the subscriptions app exists, its dated
-events add one more kind of span (see `subscription_spans`), nothing else changes.
 """
 
 import datetime
@@ -36,6 +39,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from leases.models import EquipmentEvent, EquipmentStatus, Lodging
+from subscriptions.models import Subscription, SubscriptionEvent, SubscriptionStatus
 
 from .models import HistoryState, MonthlyStock
 
@@ -71,13 +75,56 @@ def last_closed_month(today):
     return add_months(month_start(today), -1)
 
 
-def subscription_spans():
-    """SQL of the spans of active subscriptions, or None while subscriptions are not tracked.
+def subscription_ctes(where="1 = 1"):
+    """The CTEs giving `sub_spans`: per dwelling of `lod`, the stretches [start_on, stop_on) during
+    which at least one of its subscriptions is active (stop_on NULL: still active).
 
-    Will read the subscriptions app's dated events: one span per stretch of time a dwelling's
-    subscription is active, with the same columns as the equipment spans and `ac` = 1.
+    `where` narrows the subscriptions (alias `s`): an operator counts only those of its contracts.
     """
-    return None
+    events, subscriptions = SubscriptionEvent._meta.db_table, Subscription._meta.db_table
+    return f"""
+    sev AS (
+        SELECT s.lodging_id, e.status, e.effective_date AS start_on,
+               LEAD(e.effective_date) OVER (
+                   PARTITION BY e.subscription_id ORDER BY e.effective_date, e.recorded_at, e.id
+               ) AS next_on
+        FROM {events} e JOIN {subscriptions} s ON s.id = e.subscription_id
+        WHERE e.contested_at IS NULL AND ({where}) AND s.lodging_id IN (SELECT id FROM lod)
+    ),
+    sub_active AS (
+        SELECT sev.lodging_id, sev.start_on,
+               CASE WHEN sev.next_on IS NULL THEN lod.gone
+                    WHEN lod.gone IS NULL OR sev.next_on < lod.gone THEN sev.next_on
+                    ELSE lod.gone END AS stop_on
+        FROM sev JOIN lod ON lod.id = sev.lodging_id
+        WHERE sev.status = '{SubscriptionStatus.ACTIVE}'
+    ),
+    sub_points AS (
+        SELECT lodging_id, start_on AS on_day, 1 AS delta
+        FROM sub_active WHERE stop_on IS NULL OR stop_on > start_on
+        UNION ALL
+        SELECT lodging_id, stop_on, -1 FROM sub_active WHERE stop_on > start_on
+    ),
+    sub_running AS (
+        SELECT lodging_id, on_day, delta,
+               SUM(delta) OVER (PARTITION BY lodging_id ORDER BY on_day ROWS UNBOUNDED PRECEDING) AS open_after
+        FROM (SELECT lodging_id, on_day, SUM(delta) AS delta FROM sub_points GROUP BY lodging_id, on_day) d
+    ),
+    sub_edges AS (
+        SELECT lodging_id, on_day, open_after
+        FROM sub_running WHERE (open_after > 0) <> (open_after - delta > 0)
+    ),
+    sub_spans AS (
+        SELECT lodging_id, on_day AS start_on,
+               LEAD(on_day) OVER (PARTITION BY lodging_id ORDER BY on_day) AS stop_on, open_after
+        FROM sub_edges
+    ),"""
+
+
+def subscription_spans():
+    """The SELECT adding the merged active stretches (subscription_ctes) to the spans: `ac` = 1."""
+    return """SELECT lod.landlord_id, lod.qkey, lod.commune, 0, 0, 0, 1, sub_spans.start_on, sub_spans.stop_on
+        FROM sub_spans JOIN lod ON lod.id = sub_spans.lodging_id WHERE sub_spans.open_after > 0"""
 
 
 def _sql_date(value):
@@ -99,13 +146,13 @@ def _clamped_month(column):
 GROUPS = ("landlord_id", "qkey", "commune")
 
 
-def replay_ctes(*, first, last, where="1 = 1", params=None, groups=GROUPS):
+def replay_ctes(*, first, last, where="1 = 1", params=None, groups=GROUPS, subscriptions_where="1 = 1"):
     """(sql, params) of the WITH clause whose last table, `grid`, gives per group and month from
     `first` to `last` (first days of months) the columns month, *groups, dwellings, equipped,
     outlet, active.
 
     `where` filters the dwellings (alias `l`, leases_lodging); `groups` are among landlord_id, qkey
-    (the QPV id, 0 outside any QPV) and commune.
+    (the QPV id, 0 outside any QPV) and commune; `subscriptions_where` the subscriptions (alias `s`).
     """
     params = dict(params or {})
     months = months_between(first, last)
@@ -115,8 +162,6 @@ def replay_ctes(*, first, last, where="1 = 1", params=None, groups=GROUPS):
         params[f"m{index}"] = _sql_date(month)
         month_values.append(f"(%(m{index})s)")
     group_cols = ", ".join(groups)
-    extra = subscription_spans()
-    extra_sql = f"UNION ALL {extra}" if extra else ""
     join_on = " AND ".join(f"s.{g} = g.{g}" for g in groups)
     partition = ", ".join(f"g.{g}" for g in groups)
     sql = f"""
@@ -143,7 +188,7 @@ def replay_ctes(*, first, last, where="1 = 1", params=None, groups=GROUPS):
                     ELSE lod.gone END AS stop_on
         FROM ev JOIN lod ON lod.id = ev.lodging_id
         WHERE ev.status IN ('{EquipmentStatus.BOX}', '{EquipmentStatus.OUTLET}')
-    ),
+    ),{subscription_ctes(subscriptions_where)}
     spans AS (
         SELECT landlord_id, qkey, commune, 1 AS dw, 0 AS eq, 0 AS ou, 0 AS ac,
                CAST(NULL AS date) AS start_on, gone AS stop_on
@@ -151,7 +196,8 @@ def replay_ctes(*, first, last, where="1 = 1", params=None, groups=GROUPS):
         UNION ALL
         SELECT landlord_id, qkey, commune, 0, eq, 1, 0, start_on, stop_on
         FROM ev_spans WHERE stop_on IS NULL OR stop_on > start_on
-        {extra_sql}
+        UNION ALL
+        {subscription_spans()}
     ),
     deltas AS (
         SELECT landlord_id, qkey, commune, dw, eq, ou, ac, {_clamped_month("start_on")} AS month, 1 AS sign
@@ -210,12 +256,14 @@ def rebuild(first, last, *, communes=None):
         cursor.execute(sql, params)
 
 
-def live_monthly(*, first, last, where="1 = 1", params=None, groups=("qkey",)):
+def live_monthly(*, first, last, where="1 = 1", params=None, groups=("qkey",), subscriptions_where="1 = 1"):
     """The same replay, read instead of stored: [{month, *groups, dwellings, equipped, outlet, active}].
 
     For perimeters the table is not keyed by (an operator's contracts), computed on the fly.
     """
-    ctes, params = replay_ctes(first=first, last=last, where=where, params=params, groups=groups)
+    ctes, params = replay_ctes(
+        first=first, last=last, where=where, params=params, groups=groups, subscriptions_where=subscriptions_where
+    )
     sql = f"{ctes} SELECT month, {', '.join(groups)}, dwellings, equipped, outlet, active FROM grid WHERE dwellings > 0"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -232,6 +280,12 @@ def dirty_communes(since, last_end):
     changed = set(Lodging.objects.filter(updated_at__gte=since).values_list("commune", flat=True).distinct())
     events = EquipmentEvent.objects.filter(Q(recorded_at__gte=since) | Q(contested_at__gte=since))
     changed |= set(events.filter(effective_date__lte=last_end).values_list("lodging__commune", flat=True).distinct())
+    statuses = SubscriptionEvent.objects.filter(Q(recorded_at__gte=since) | Q(contested_at__gte=since))
+    changed |= set(
+        statuses.filter(effective_date__lte=last_end)
+        .values_list("subscription__lodging__commune", flat=True)
+        .distinct()
+    )
     return changed
 
 

@@ -19,7 +19,7 @@ class MonthlyStock(models.Model):
     - `dwellings`: in the stock that day (not yet sold or demolished);
     - `equipped`: with a box installed (the latest effective event on or before that day says so);
     - `outlet`: with a fibre outlet or a box;
-    - `active`: with an active internet subscription (0 until subscriptions are tracked).
+    - `active`: with an active internet subscription (one at least, whatever the number of contracts).
     Only monitoring/history.py writes these rows (set-based SQL); nothing else may.
     """
 

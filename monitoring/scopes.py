@@ -9,7 +9,8 @@ queryset of the app that owns them. It never widens what the apps' own `visible_
 - landlord: one landlord's own stock, tenders, contracts, commitments and TFPB programmes, for
   its members;
 - operator: the dwellings of its current contracts (pending or in progress), the tenders it bid on,
-  its contracts and its own charter commitments, for its members.
+  its contracts and its own charter commitments, for its members; of those dwellings' internet
+  subscriptions, only those of its own contracts (a rival's are not its business).
 Filters (a QPV, a landlord) narrow every figure the same way (`narrow_*`).
 """
 
@@ -22,6 +23,7 @@ from accounts.models import Kind, Organization, TerritoryCommune, territory_of
 from charter.models import Charter, Commitment, Signature
 from leases.models import Lodging, Qpv, Residence
 from operators.models import PUBLIC_TENDER_STATES, Contract, ContractState, Tender
+from subscriptions.models import Subscription
 from tfpb.models import Programme
 
 from .models import MonthlyStock
@@ -95,6 +97,17 @@ class Scope:
             return Residence.objects.filter(landlord=self.organization)
         return Residence.objects.filter(Exists(self._perimeter().filter(residence_id=OuterRef("pk"))))
 
+    def subscriptions(self):
+        """Internet subscriptions of the scope's dwellings (an operator: of its own contracts only)."""
+        if self.kind == "territory":
+            return Subscription.objects.filter(lodging__commune__in=territory_of(self.user))
+        if self.kind == "landlord":
+            return Subscription.objects.filter(lodging__landlord=self.organization)
+        return Subscription.objects.filter(
+            contract__operator=self.organization,
+            lodging__residence_id__in=self._perimeter().values("residence_id"),
+        )
+
     def monthly_rows(self):
         """MonthlyStock rows of the scope, or None when the table is not keyed by it (operators:
         their perimeter is made of residences; their history is replayed live)."""
@@ -105,7 +118,8 @@ class Scope:
         return None
 
     def perimeter_sql(self):
-        """(where, params) over leases_lodging `l`: the dwellings of the operator's current contracts."""
+        """(where over leases_lodging `l`, where over subscriptions `s`, params): the dwellings of the
+        operator's current contracts, and the subscriptions of its contracts (history.live_monthly)."""
         contract = Contract._meta.db_table
         through = CONTRACT_RESIDENCES._meta.db_table
         states = ", ".join(f"'{s}'" for s in CURRENT_CONTRACT_STATES)
@@ -113,7 +127,8 @@ class Scope:
             f"l.residence_id IN (SELECT cr.residence_id FROM {through} cr JOIN {contract} c ON c.id = cr.contract_id "
             f"WHERE c.operator_id = %(operator)s AND c.state IN ({states}))"
         )
-        return where, {"operator": self.organization.pk}
+        mine = f"s.contract_id IN (SELECT c.id FROM {contract} c WHERE c.operator_id = %(operator)s)"
+        return where, mine, {"operator": self.organization.pk}
 
     def tenders(self):
         if self.kind == "territory":
@@ -190,6 +205,14 @@ class Scope:
             queryset = queryset.filter(qpv=qpv)
         if landlord is not None:
             queryset = queryset.filter(landlord=landlord)
+        return queryset
+
+    @staticmethod
+    def narrow_subscriptions(queryset, qpv=None, landlord=None):
+        if qpv is not None:
+            queryset = queryset.filter(lodging__qpv=qpv)
+        if landlord is not None:
+            queryset = queryset.filter(lodging__landlord=landlord)
         return queryset
 
     def narrow_tenders(self, queryset, qpv=None, landlord=None):
