@@ -228,42 +228,38 @@ def _stock(scope, lodgings, qpv, landlord):
 
 def _history(scope, qpv, landlord, period, state):
     """{(month, qpv_id or None): (dwellings, equipped, active)} of the closed months of the period,
-    and the set of months known (computed) among them."""
+    and the set of months known (computed) among them: one query on MonthlyStock, two for an
+    operator (its own active subscriptions are kept apart)."""
     this_month = history.month_start(period.today)
     closed = [m for m in period.months if m < this_month]
-    if not closed:
+    if not closed or state is None or state.last_month is None:
         return {}, set()
-    rows = scope.monthly_rows()
-    found = {}
-    if rows is not None:
-        if state is None or state.last_month is None:
-            return {}, set()
-        known = {m for m in closed if state.first_month <= m <= state.last_month}
-        if not known:
-            return {}, set()
-        rows = (
+    known = {m for m in closed if state.first_month <= m <= state.last_month}
+    if not known:
+        return {}, set()
+
+    def per_month_and_qpv(rows, **sums):
+        return (
             scope.narrow_stock(rows, qpv, landlord)
             .filter(month__gte=min(known), month__lte=max(known))
             .values("month", "qpv_id")
-            .annotate(dwellings=Sum("dwellings"), equipped=Sum("equipped"), active=Sum("active"))
+            .annotate(**sums)
             .order_by()
         )
-        for row in rows:
-            found[(row["month"], row["qpv_id"])] = (row["dwellings"], row["equipped"], row["active"])
-        return found, known
-    where, subscriptions_where, params = scope.perimeter_sql()
-    if qpv is not None:
-        where += " AND l.qpv_id = %(qpv)s"
-        params["qpv"] = qpv.pk
-    if landlord is not None:
-        where += " AND l.landlord_id = %(landlord)s"
-        params["landlord"] = landlord.pk
-    rows = history.live_monthly(
-        first=closed[0], last=closed[-1], where=where, params=params, subscriptions_where=subscriptions_where
+
+    own = scope.monthly_active_rows()
+    actives = None
+    if own is not None:
+        actives = {(r["month"], r["qpv_id"]): r["n"] for r in per_month_and_qpv(own, n=Sum("active"))}
+    rows = per_month_and_qpv(
+        scope.monthly_rows(), dwellings=Sum("dwellings"), equipped=Sum("equipped"), active=Sum("active")
     )
+    found = {}
     for row in rows:
-        found[(row["month"], row["qkey"] or None)] = (row["dwellings"], row["equipped"], row["active"])
-    return found, set(closed)
+        key = (row["month"], row["qpv_id"])
+        active = row["active"] if actives is None else actives.get(key, 0)
+        found[key] = (row["dwellings"], row["equipped"], active)
+    return found, known
 
 
 def commitment_rows(scope, qpv, landlord, *, with_charters=False):

@@ -26,7 +26,7 @@ from operators.models import PUBLIC_TENDER_STATES, Contract, ContractState, Tend
 from subscriptions.models import Subscription
 from tfpb.models import Programme
 
-from .models import MonthlyStock
+from .models import MonthlyOperatorActive, MonthlyStock
 
 URL_NAMES = {
     "territory": {
@@ -103,32 +103,28 @@ class Scope:
             return Subscription.objects.filter(lodging__commune__in=territory_of(self.user))
         if self.kind == "landlord":
             return Subscription.objects.filter(lodging__landlord=self.organization)
+        # Subqueries rather than joins: joined, PostgreSQL multiplies the perimeter by the contracts.
         return Subscription.objects.filter(
-            contract__operator=self.organization,
+            contract__in=Contract.objects.filter(operator=self.organization).values("pk"),
             lodging__residence_id__in=self._perimeter().values("residence_id"),
         )
 
     def monthly_rows(self):
-        """MonthlyStock rows of the scope, or None when the table is not keyed by it (operators:
-        their perimeter is made of residences; their history is replayed live)."""
+        """MonthlyStock rows of the scope (an operator: of the residences of its perimeter today)."""
         if self.kind == "territory":
             return MonthlyStock.objects.filter(commune__in=territory_of(self.user))
         if self.kind == "landlord":
             return MonthlyStock.objects.filter(landlord=self.organization)
-        return None
+        return MonthlyStock.objects.filter(residence_id__in=self._perimeter().values("residence_id"))
 
-    def perimeter_sql(self):
-        """(where over leases_lodging `l`, where over subscriptions `s`, params): the dwellings of the
-        operator's current contracts, and the subscriptions of its contracts (history.live_monthly)."""
-        contract = Contract._meta.db_table
-        through = CONTRACT_RESIDENCES._meta.db_table
-        states = ", ".join(f"'{s}'" for s in CURRENT_CONTRACT_STATES)
-        where = (
-            f"l.residence_id IN (SELECT cr.residence_id FROM {through} cr JOIN {contract} c ON c.id = cr.contract_id "
-            f"WHERE c.operator_id = %(operator)s AND c.state IN ({states}))"
+    def monthly_active_rows(self):
+        """Where an operator's past active subscriptions are read (its own contracts' only), or None:
+        the others read MonthlyStock.active."""
+        if self.kind != "operator":
+            return None
+        return MonthlyOperatorActive.objects.filter(
+            operator=self.organization, residence_id__in=self._perimeter().values("residence_id")
         )
-        mine = f"s.contract_id IN (SELECT c.id FROM {contract} c WHERE c.operator_id = %(operator)s)"
-        return where, mine, {"operator": self.organization.pk}
 
     def tenders(self):
         if self.kind == "territory":

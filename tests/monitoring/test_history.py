@@ -24,7 +24,7 @@ from monitoring.history import (
     month_start,
     refresh,
 )
-from monitoring.models import HistoryState, MonthlyStock
+from monitoring.models import HistoryState, MonthlyOperatorActive, MonthlyStock
 from subscriptions.models import EventSource, Subscription, SubscriptionEvent, SubscriptionStatus
 
 from .factories import contract, months_ago, subscribe, tender
@@ -40,17 +40,17 @@ def latest(events, day, default):
 
 
 def replay(first, last):
-    """{(month, landlord_id, commune, qpv_id): (dwellings, equipped, outlet, active)}, month by month,
-    in Python."""
+    """In Python, month by month: ({(month, residence_id, landlord_id, commune, qpv_id): (dwellings,
+    equipped, outlet, active)}, {(month, operator_id, residence_id, qpv_id): active under its contracts})."""
     order = ("effective_date", "recorded_at", "pk")
     events, statuses, subscriptions = {}, {}, {}
     for event in EquipmentEvent.objects.filter(contested_at__isnull=True).order_by(*order):
         events.setdefault(event.lodging_id, []).append(event)
     for event in SubscriptionEvent.objects.filter(contested_at__isnull=True).order_by(*order):
         statuses.setdefault(event.subscription_id, []).append(event)
-    for subscription in Subscription.objects.all():
-        subscriptions.setdefault(subscription.lodging_id, []).append(subscription.pk)
-    result = Counter()
+    for subscription in Subscription.objects.select_related("contract"):
+        subscriptions.setdefault(subscription.lodging_id, []).append(subscription)
+    result, operators = Counter(), Counter()
     month = first
     while month <= last:
         day = month_end(month)
@@ -59,31 +59,46 @@ def replay(first, last):
             if gone:
                 continue
             status = latest(events.get(lodging.pk, []), day, EquipmentStatus.NONE)
-            active = any(
-                latest(statuses.get(pk, []), day, None) == SubscriptionStatus.ACTIVE
-                for pk in subscriptions.get(lodging.pk, [])
-            )
-            key = (month, lodging.landlord_id, lodging.commune, lodging.qpv_id)
+            serving = {
+                subscription.contract.operator_id
+                for subscription in subscriptions.get(lodging.pk, [])
+                if latest(statuses.get(subscription.pk, []), day, None) == SubscriptionStatus.ACTIVE
+            }
+            key = (month, lodging.residence_id, lodging.landlord_id, lodging.commune, lodging.qpv_id)
             result[key + ("dwellings",)] += 1
             result[key + ("equipped",)] += status == EquipmentStatus.BOX
             result[key + ("outlet",)] += status in (EquipmentStatus.BOX, EquipmentStatus.OUTLET)
-            result[key + ("active",)] += active
+            result[key + ("active",)] += bool(serving)
+            for operator_id in serving:
+                operators[(month, operator_id, lodging.residence_id, lodging.qpv_id)] += 1
         month = add_months(month, 1)
-    keys = {k[:4] for k in result}
+    keys = {k[:5] for k in result}
     columns = ("dwellings", "equipped", "outlet", "active")
-    return {k: tuple(result[k + (column,)] for column in columns) for k in keys}
+    return {k: tuple(result[k + (column,)] for column in columns) for k in keys}, dict(operators)
 
 
 def table():
     return {
-        (row.month, row.landlord_id, row.commune, row.qpv_id): (row.dwellings, row.equipped, row.outlet, row.active)
+        (row.month, row.residence_id, row.landlord_id, row.commune, row.qpv_id): (
+            row.dwellings,
+            row.equipped,
+            row.outlet,
+            row.active,
+        )
         for row in MonthlyStock.objects.all()
+    }
+
+
+def operator_table():
+    return {
+        (row.month, row.operator_id, row.residence_id, row.qpv_id): row.active
+        for row in MonthlyOperatorActive.objects.all()
     }
 
 
 def assert_table_is_the_replay():
     state = HistoryState.objects.get()
-    assert table() == replay(state.first_month, state.last_month)
+    assert (table(), operator_table()) == replay(state.first_month, state.last_month)
 
 
 def later(minutes=11):
@@ -133,7 +148,8 @@ def test_a_contested_report_leaves_the_history(scene):
     EquipmentEvent.objects.filter(pk=event.pk).update(contested_at=timezone.now(), contest_reason="Pas de box.")
     refresh(later())
     assert_table_is_the_replay()
-    assert table()[(month_start(months_ago(2)), scene.tilleuls.landlord_id, "86194", scene.trois_cites.pk)][1] == 3
+    key = (month_start(months_ago(2)), scene.tilleuls.pk, scene.tilleuls.landlord_id, "86194", scene.trois_cites.pk)
+    assert table()[key][1] == 3
 
 
 def test_a_backdated_exit_and_a_change_of_qpv_are_replayed(scene):
@@ -284,6 +300,11 @@ def test_an_operator_replays_only_the_subscriptions_of_its_contracts(scene, land
     }
     assert rows[operator.pk][month_start(months_ago(2))] == 3
     assert rows[operator2.pk][month_start(months_ago(2))] == 1
+    refresh(later())
+    assert_table_is_the_replay()
+    stored = {(r.operator_id, r.month): r.active for r in MonthlyOperatorActive.objects.filter(residence=scene.clos)}
+    assert stored[(operator.pk, month_start(months_ago(2)))] == 3
+    assert stored[(operator2.pk, month_start(months_ago(2)))] == 1
 
 
 @pytest.mark.parametrize(
