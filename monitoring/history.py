@@ -5,8 +5,8 @@ demolished: `exited_on` after M) and, for "equipped", when its latest effective 
 that day (by effective date, then recording time, then id: the order Lodging.refresh_equipment
 uses) says "box". Contested events do not count.
 
-How it is computed, set-based (one SQL statement, PostgreSQL and SQLite alike): each dwelling gives
-"spans" of time, [start, stop): one span in the stock (from ever to its exit), one per equipment
+How it is computed, set-based (one SQL statement per table, PostgreSQL and SQLite alike): each
+dwelling gives "spans" of time, [start, stop): one span in the stock (from ever to its exit), one per equipment
 event (from its effective date to the next event's, cut at the exit). A span counts at the end of
 month M when it starts on or before that day and stops after it, i.e. +1 in the month it starts and
 -1 in the month it stops. Summing these deltas per group and month, then a running total over the
@@ -22,7 +22,7 @@ Where it is kept: MonthlyStock holds the closed months (up to last month), per r
 MonthlyOperatorActive the same months' active subscriptions of each operator's own contracts (the
 same replay, the stretches merged per dwelling and operator). The current month is always read
 live (Lodging.equipment_status, Subscription.status) by the dashboards. `refresh(now)`, run by
-`manage.py run_deadlines` (monitoring/deadlines.py), keeps the table right:
+`manage.py run_deadlines` (monitoring/deadlines.py), keeps the tables right:
 - the first time, and then every night (first run after 3 a.m.), everything is rebuilt;
 - when a month closes, that month is added;
 - at most every 10 minutes, the communes where something that changes the past happened in the
@@ -290,6 +290,11 @@ def rebuild(first, last, *, communes=None):
     with connection.cursor() as cursor:
         cursor.execute(stock_sql, stock_params)
         cursor.execute(operator_sql, operator_params)
+        if communes is None:
+            # Whole months rewritten: fresh statistics now, or the dashboards' plans would trust the
+            # old ones (an empty table after a migration) until autovacuum comes by.
+            cursor.execute(f"ANALYZE {MonthlyStock._meta.db_table}")
+            cursor.execute(f"ANALYZE {MonthlyOperatorActive._meta.db_table}")
 
 
 def live_monthly(*, first, last, where="1 = 1", params=None, groups=("qkey",), subscriptions_where="1 = 1"):
