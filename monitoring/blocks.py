@@ -34,7 +34,7 @@ def chart_rows(chart):
 
 
 def qpv_rows(board):
-    """<tr>s of the per-QPV table: dwellings, equipped, share, active, fibre-ready residences."""
+    """<tr>s of the per-QPV table: dwellings, equipped, share, active, share, fibre-ready residences."""
     rows = []
     for line in board.by_qpv:
         label = e(line.label)
@@ -48,15 +48,14 @@ def qpv_rows(board):
                 f'<a href="{e(line.ready_url)}">{number(line.ready_residences)} sur {number(line.residences)}'
                 f'<span class="visually-hidden"> résidences, {label}</span></a>'
             )
-        active = number(line.active) if board.tracked_active else "—"
         rows.append(
             f'<tr><th scope="row"><a href="{e(line.lodging_url)}">{label}</a></th>'
             f'<td class="num">{number(line.dwellings)}</td><td class="num">{equipped}</td>'
-            f'<td class="num">{percent(line.equipped_rate)}</td><td class="num">{active}</td>'
-            f'<td class="num">{ready}</td></tr>'
+            f'<td class="num">{percent(line.equipped_rate)}</td><td class="num">{number(line.active)}</td>'
+            f'<td class="num">{percent(line.active_rate)}</td><td class="num">{ready}</td></tr>'
         )
     if not rows:
-        rows.append('<tr><td colspan="6" class="empty">Aucun logement sur ce périmètre.</td></tr>')
+        rows.append('<tr><td colspan="7" class="empty">Aucun logement sur ce périmètre.</td></tr>')
     return mark_safe("".join(rows))
 
 
@@ -90,7 +89,7 @@ def fibre_lists(board):
 
 
 def landlord_rows(board):
-    """<tr>s of the per-landlord table, with each landlord's commitments by status."""
+    """<tr>s of the per-landlord table: stock, equipment, subscriptions, commitments by status."""
     rows = []
     for line in board.by_landlord:
         name = e(line.name)
@@ -100,7 +99,8 @@ def landlord_rows(board):
             f'<td class="num">{number(line.dwellings)}</td>'
             f'<td class="num"><a href="{e(line.equipped_url)}">{number(line.equipped)}'
             f'<span class="visually-hidden"> logements équipés, {name}</span></a></td>'
-            f'<td class="num">{percent(line.equipped_rate)}</td><td class="num">{counts["met"]}</td>'
+            f'<td class="num">{percent(line.equipped_rate)}</td><td class="num">{number(line.active)}</td>'
+            f'<td class="num">{percent(line.active_rate)}</td><td class="num">{counts["met"]}</td>'
             f'<td class="num">{counts["on_track"]}</td><td class="num">{counts["late"]}</td></tr>'
         )
     return mark_safe("".join(rows))

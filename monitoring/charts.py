@@ -38,6 +38,7 @@ def number(value):
 
 
 def percent(value):
+    """Rounded as the foundation's `percent` filter rounds (round()), so that the page agrees with itself."""
     if value is None:
         return "—"
     return f"{round(value)} %"
@@ -190,8 +191,8 @@ def line_chart(chart_id, title, desc, months, series, *, compact=False):
     return _svg(chart_id, title, desc, width, height, body)
 
 
-def evolution_chart(chart_id, title, months, series_by_month, *, tracked_active, compact=False, subject=""):
-    """The monthly evolution of a stock: dwellings, equipped, and active when subscriptions are tracked.
+def evolution_chart(chart_id, title, months, series_by_month, *, compact=False, subject=""):
+    """The monthly evolution of a stock: dwellings, equipped, with an active subscription.
 
     `series_by_month`: {month: (dwellings, equipped, active) or None}.
     """
@@ -201,20 +202,16 @@ def evolution_chart(chart_id, title, months, series_by_month, *, tracked_active,
     series = [
         Series("Logements du parc", dwellings, MUTED, "6 4", ""),
         Series("Équipés d'une box", equipped, PRIMARY, "", "circle"),
+        Series("Abonnement actif", [v[2] if v else None for v in values], ORANGE, "2 3", "square"),
     ]
-    headers = ["Mois", "Logements", "Équipés d'une box", "Part équipée"]
-    if tracked_active:
-        active = [v[2] if v else None for v in values]
-        series.append(Series("Abonnement actif", active, ORANGE, "2 3", "square"))
-        headers += ["Abonnement actif", "Part active"]
+    headers = ["Mois", "Logements", "Équipés d'une box", "Part équipée", "Abonnement actif", "Part active"]
     rows = []
     for month, v in zip(months, values, strict=True):
         if v is None:
             values_ = [month_label(month)] + ["non calculé"] * (len(headers) - 1)
         else:
             values_ = [month_label(month), number(v[0]), number(v[1]), ratio_text(v[1], v[0])]
-            if tracked_active:
-                values_ += [number(v[2]), ratio_text(v[2], v[0])]
+            values_ += [number(v[2]), ratio_text(v[2], v[0])]
         rows.append(cells(*values_))
     known = [(m, v) for m, v in zip(months, values, strict=True) if v is not None]
     if known:
@@ -222,10 +219,10 @@ def evolution_chart(chart_id, title, months, series_by_month, *, tracked_active,
         desc = (
             f"{subject}De {month_label(m0)} à {month_label(m1)}, les logements équipés d'une box passent de "
             f"{number(v0[1])} à {number(v1[1])}, soit de {ratio_text(v0[1], v0[0])} à {ratio_text(v1[1], v1[0])} "
-            f"des logements du parc ({number(v1[0])} logements en {month_label(m1)})."
+            f"des logements du parc ({number(v1[0])} logements en {month_label(m1)}). Logements avec un abonnement "
+            f"actif : de {number(v0[2])} à {number(v1[2])}, soit de {ratio_text(v0[2], v0[0])} à "
+            f"{ratio_text(v1[2], v1[0])}."
         )
-        if tracked_active:
-            desc += f" Abonnements actifs : de {number(v0[2])} à {number(v1[2])}."
     else:
         desc = f"{subject}Aucune donnée mensuelle sur cette période."
     svg = line_chart(chart_id, title, desc, months, series, compact=compact)
@@ -300,7 +297,7 @@ def progress_chart(chart_id, title, rows, *, limit=24):
     )
 
 
-def funnel_chart(chart_id, title, stages):
+def funnel_chart(chart_id, title, stages, note=""):
     """The rollout funnel: from the stock to connected dwellings. `stages`: [(label, count or None, url)]."""
     shown = [(label, count) for label, count, _ in stages if count is not None]
     base = shown[0][1] if shown else 0
@@ -325,8 +322,6 @@ def funnel_chart(chart_id, title, stages):
         f"{label[0].lower()}{label[1:]} : {number(count)} ({ratio_text(count, base)})" for label, count in shown[1:]
     ]
     desc = f"Sur {number(base)} logements du parc, " + ("; ".join(parts) if parts else "aucune étape franchie") + "."
-    missing = [label for label, count, _ in stages if count is None]
-    note = f"{', '.join(missing)} : pas encore suivi." if missing else ""
     rows = [
         cells(Cell(label, link), number(count), ratio_text(count, base))
         for label, count, link in stages
@@ -359,10 +354,9 @@ def dashboard_charts(board, *, small_multiples=12, commitments_listed=24):
     period = board.period
     main = evolution_chart(
         "chart-evolution",
-        f"Logements équipés d'une box, {period.label}",
+        f"Logements équipés d'une box et abonnements actifs, {period.label}",
         board.months,
         board.total_series,
-        tracked_active=board.tracked_active,
     )
     largest = sorted((line for line in board.by_qpv if line.code), key=lambda line: -line.dwellings)
     per_qpv = [
@@ -371,7 +365,6 @@ def dashboard_charts(board, *, small_multiples=12, commitments_listed=24):
             line.label,
             board.months,
             line.series,
-            tracked_active=board.tracked_active,
             compact=True,
             subject=f"{line.label}. ",
         )
@@ -383,7 +376,13 @@ def dashboard_charts(board, *, small_multiples=12, commitments_listed=24):
         [(commitment_label(c), p) for c, p in board.commitments],
         limit=commitments_listed,
     )
-    funnel = funnel_chart("chart-funnel", "Du parc au logement connecté", board.funnel)
+    suspended = board.today.suspended
+    note = (
+        "Les trois dernières étapes viennent des statuts des abonnements (un logement compte une fois, quel que "
+        "soit le nombre de ses marchés) ; « box posée » compte aussi les abonnements actifs et suspendus"
+        + (f", dont {number(suspended)} suspendu{'s' if suspended > 1 else ''} aujourd'hui." if suspended else ".")
+    )
+    funnel = funnel_chart("chart-funnel", "Du parc au logement connecté", board.funnel, note)
     return {
         "evolution": main,
         "per_qpv": per_qpv,
@@ -395,14 +394,14 @@ def dashboard_charts(board, *, small_multiples=12, commitments_listed=24):
 
 
 def qpv_month_table(board, lines):
-    """Equipped dwellings per QPV (rows) and month (columns): the numbers of the small charts
-    (`lines`: the QPV charted; the xlsx has every QPV)."""
+    """Equipped, active and all dwellings per QPV (rows) and month (columns): the numbers of the
+    small charts (`lines`: the QPV charted; the xlsx has every QPV)."""
     headers = ["QPV"] + [month_label(m, short=True) for m in board.months]
     rows = []
     for line in lines:
         row = [Cell(line.label, line.equipped_url)]
         for month in board.months:
             value = line.series.get(month)
-            row.append(Cell("—" if value is None else f"{number(value[1])} / {number(value[0])}"))
+            row.append(Cell("—" if value is None else f"{number(value[1])} / {number(value[2])} / {number(value[0])}"))
         rows.append(row)
     return headers, rows

@@ -31,13 +31,11 @@ def summary_rows(board):
         ("Logements du parc", headline["dwellings"], "logements", as_of),
         ("Logements équipés d'une box", headline["equipped"], "logements", as_of),
         ("Part des logements équipés", _rate(headline["equipped_rate"]), "%", as_of),
-        (
-            "Logements avec un abonnement actif",
-            headline["active"] if board.tracked_active else "pas encore suivi",
-            "logements",
-            as_of,
-        ),
+        ("Logements avec un abonnement actif", headline["active"], "logements", as_of),
         ("Part avec un abonnement actif", _rate(headline["active_rate"]), "%", as_of),
+        ("Logements dans le déploiement d'un marché", board.today.subscribed, "logements", today),
+        ("Logements avec une box posée par l'opérateur", board.today.installed, "logements", today),
+        ("Logements à l'abonnement suspendu", board.today.suspended, "logements", today),
         ("Logements en résidence raccordable à la fibre", board.today.fibre_ready, "logements", today),
         ("Engagements atteints", counts["met"], "engagements", today),
         ("Engagements en bonne voie", counts["on_track"], "engagements", today),
@@ -72,8 +70,8 @@ SUMMARY_COLUMNS = [
 ]
 
 
-def _stock_columns(first, tracked):
-    columns = [
+def _stock_columns(first):
+    return [
         first,
         ("Logements", lambda line: line.dwellings),
         ("Équipés d'une box", lambda line: line.equipped),
@@ -82,13 +80,12 @@ def _stock_columns(first, tracked):
         ("En résidence raccordable à la fibre", lambda line: line.fibre_ready),
         ("Dans un appel d'offres publié", lambda line: line.in_tender),
         ("Couverts par un marché en cours", lambda line: line.under_contract),
+        ("Abonnement prévu ou en service", lambda line: line.subscribed),
+        ("Box posée par l'opérateur", lambda line: line.installed),
+        ("Abonnement actif", lambda line: line.active),
+        ("Part active (%)", lambda line: _rate(line.active_rate)),
+        ("Abonnement suspendu", lambda line: line.suspended),
     ]
-    if tracked:
-        columns += [
-            ("Abonnement actif", lambda line: line.active),
-            ("Part active (%)", lambda line: _rate(line.active_rate)),
-        ]
-    return columns
 
 
 def _monthly_rows(board):
@@ -98,18 +95,32 @@ def _monthly_rows(board):
             yield line, month, values
 
 
-def _monthly_columns(tracked):
-    columns = [
-        ("Mois", lambda r: month_label(r[1])),
-        ("Code QPV", lambda r: r[0].code or "HZ"),
-        ("QPV", lambda r: r[0].label),
-        ("Logements", lambda r: r[2][0] if r[2] else None),
-        ("Équipés d'une box", lambda r: r[2][1] if r[2] else None),
-        ("Part équipée (%)", lambda r: _rate(100 * r[2][1] / r[2][0]) if r[2] and r[2][0] else None),
-    ]
-    if tracked:
-        columns.append(("Abonnement actif", lambda r: r[2][2] if r[2] else None))
-    return columns
+def _share_of(values, index):
+    return _rate(100 * values[index] / values[0]) if values and values[0] else None
+
+
+MONTHLY_COLUMNS = [
+    ("Mois", lambda r: month_label(r[1])),
+    ("Code QPV", lambda r: r[0].code or "HZ"),
+    ("QPV", lambda r: r[0].label),
+    ("Logements", lambda r: r[2][0] if r[2] else None),
+    ("Équipés d'une box", lambda r: r[2][1] if r[2] else None),
+    ("Part équipée (%)", lambda r: _share_of(r[2], 1)),
+    ("Abonnement actif", lambda r: r[2][2] if r[2] else None),
+    ("Part active (%)", lambda r: _share_of(r[2], 2)),
+]
+
+
+def funnel_rows(board):
+    base = board.funnel[0][1]
+    return [(label, count, _rate(100 * count / base) if base else None) for label, count, _ in board.funnel]
+
+
+FUNNEL_COLUMNS = [
+    ("Étape", lambda r: r[0]),
+    ("Logements", lambda r: r[1]),
+    ("Part du parc (%)", lambda r: r[2]),
+]
 
 
 COMMITMENT_COLUMNS = [
@@ -161,7 +172,6 @@ TENDER_COLUMNS = [
 
 def dashboard_xlsx(board):
     scope, qpv, landlord = board.scope, board.qpv, board.landlord
-    tracked = board.tracked_active
     residences = (
         scope.narrow_stock(scope.residences(), qpv, landlord)
         .select_related("qpv", "landlord")
@@ -171,14 +181,13 @@ def dashboard_xlsx(board):
     tenders = scope.narrow_tenders(scope.tenders(), qpv, landlord).select_related("landlord").order_by("reference")
     sheets = [
         ("Synthèse", SUMMARY_COLUMNS, summary_rows(board)),
-        ("Par QPV", _stock_columns(("QPV", lambda line: line.label), tracked), board.by_qpv),
+        ("Par QPV", _stock_columns(("QPV", lambda line: line.label)), board.by_qpv),
     ]
     if board.by_landlord:
-        sheets.append(
-            ("Par bailleur", _stock_columns(("Bailleur", lambda line: line.name), tracked), board.by_landlord)
-        )
+        sheets.append(("Par bailleur", _stock_columns(("Bailleur", lambda line: line.name)), board.by_landlord))
     sheets += [
-        ("Évolution mensuelle", _monthly_columns(tracked), _monthly_rows(board)),
+        ("Évolution mensuelle", MONTHLY_COLUMNS, _monthly_rows(board)),
+        ("Déploiement", FUNNEL_COLUMNS, funnel_rows(board)),
         ("Engagements", COMMITMENT_COLUMNS, board.commitments),
         ("Appels d'offres", TENDER_COLUMNS, tenders),
         ("Fibre par résidence", RESIDENCE_COLUMNS, residences),

@@ -3,7 +3,8 @@
 `build()` reads everything a dashboard, its xlsx and its PDF show in a fixed number of queries,
 whatever the size of the stock: grouped aggregates only, never a query per QPV, landlord or
 commitment. Dwellings, QPV and fibre figures of today are read live from the stock (the derived
-Lodging.equipment_status); the months before this one come from MonthlyStock (history.py).
+Lodging.equipment_status), subscriptions from their derived status (sources.py); the months before
+this one come from MonthlyStock (history.py).
 """
 
 import datetime
@@ -79,7 +80,10 @@ class StockLine:
     fibre_ready: int = 0
     in_tender: int = 0
     under_contract: int = 0
-    active: int | None = None
+    subscribed: int = 0  # with a subscription planned or in service (sources.STAGES)
+    installed: int = 0
+    active: int = 0
+    suspended: int = 0
     residences: int = 0
     ready_residences: int = 0
     ready_names: list = field(default_factory=list)
@@ -101,17 +105,20 @@ class StockLine:
 
     @property
     def active_rate(self):
-        return share(self.active, self.dwellings) if self.active is not None else None
+        return share(self.active, self.dwellings)
 
     @property
     def more_ready(self):
         return max(0, self.ready_residences - len(self.ready_names))
 
     def add(self, other):
-        for name in ("dwellings", "equipped", "outlet", "fibre_ready", "in_tender", "under_contract"):
+        for name in COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        if other.active is not None:
-            self.active = (self.active or 0) + other.active
+
+
+# sources.STAGES by StockLine field
+STAGE_FIELDS = {"planned": "subscribed", "installed": "installed", "active": "active", "suspended": "suspended"}
+COUNTS = ("dwellings", "equipped", "outlet", "fibre_ready", "in_tender", "under_contract", *STAGE_FIELDS.values())
 
 
 @dataclass
@@ -120,7 +127,6 @@ class Dashboard:
     qpv: object
     landlord: object
     period: object
-    tracked_active: bool
     today: StockLine
     by_qpv: list
     by_landlord: list
@@ -138,11 +144,12 @@ class Dashboard:
 
 
 def _stock(scope, lodgings, qpv, landlord):
-    """Today's stock per QPV and per landlord, in two queries whatever the size of the stock.
+    """Today's stock per QPV and per landlord, in three queries whatever the size of the stock.
 
     Fibre, tenders and contracts belong to residences: the dwellings are counted per residence
     (one grouped scan of the dwellings), the residences carry their flags (one query on the much
-    smaller residence table), and Python adds them up per QPV and per landlord.
+    smaller residence table), and Python adds them up per QPV and per landlord. Subscriptions are
+    counted per QPV and landlord in a third query (sources.by_group).
     Returns ({qpv_id: StockLine}, {landlord_id: StockLine}).
     """
     counts = {
@@ -150,9 +157,6 @@ def _stock(scope, lodgings, qpv, landlord):
         "equipped": Count("pk", filter=Q(equipment_status=EquipmentStatus.BOX)),
         "outlet": Count("pk", filter=Q(equipment_status__in=[EquipmentStatus.OUTLET, EquipmentStatus.BOX])),
     }
-    active = sources.active_condition()
-    if active is not None:
-        counts["active"] = Count("pk", filter=active)
     rows = (
         lodgings.in_stock()
         .values("qpv_id", "qpv__code", "qpv__name", "landlord_id", "residence_id")
@@ -200,8 +204,13 @@ def _stock(scope, lodgings, qpv, landlord):
             target.fibre_ready += flags["fibre_ready"]
             target.in_tender += flags["in_tender"]
             target.under_contract += flags["under_contract"]
-            if "active" in row:
-                target.active = (target.active or 0) + row["active"]
+    for (qpv_id, landlord_id), stages in sources.by_group(scope, qpv, landlord).items():
+        for target in (by_qpv.get(qpv_id), by_landlord.get(landlord_id)):
+            if target is None:  # not in the scope's stock (cannot happen: the same dwellings)
+                continue
+            for stage, count in stages.items():
+                name = STAGE_FIELDS[stage]
+                setattr(target, name, getattr(target, name) + count)
     # Residences per QPV, and the names of the fibre-ready ones (first few by name).
     for residence in sorted(residences.values(), key=lambda r: (r["name"], r["pk"])):
         if residence["qpv_id"] is None:
@@ -214,47 +223,43 @@ def _stock(scope, lodgings, qpv, landlord):
             line.ready_residences += 1
             if len(line.ready_names) < READY_NAMES_SHOWN:
                 line.ready_names.append({**residence, "url": residence_url(residence["pk"])})
-    if active is not None:
-        for line in [*by_qpv.values(), *by_landlord.values()]:
-            line.active = line.active or 0
     return by_qpv, by_landlord
 
 
 def _history(scope, qpv, landlord, period, state):
     """{(month, qpv_id or None): (dwellings, equipped, active)} of the closed months of the period,
-    and the set of months known (computed) among them."""
+    and the set of months known (computed) among them: one query on MonthlyStock, two for an
+    operator (its own active subscriptions are kept apart)."""
     this_month = history.month_start(period.today)
     closed = [m for m in period.months if m < this_month]
-    if not closed:
+    if not closed or state is None or state.last_month is None:
         return {}, set()
-    rows = scope.monthly_rows()
-    found = {}
-    if rows is not None:
-        if state is None or state.last_month is None:
-            return {}, set()
-        known = {m for m in closed if state.first_month <= m <= state.last_month}
-        if not known:
-            return {}, set()
-        rows = (
+    known = {m for m in closed if state.first_month <= m <= state.last_month}
+    if not known:
+        return {}, set()
+
+    def per_month_and_qpv(rows, **sums):
+        return (
             scope.narrow_stock(rows, qpv, landlord)
             .filter(month__gte=min(known), month__lte=max(known))
             .values("month", "qpv_id")
-            .annotate(dwellings=Sum("dwellings"), equipped=Sum("equipped"), active=Sum("active"))
+            .annotate(**sums)
             .order_by()
         )
-        for row in rows:
-            found[(row["month"], row["qpv_id"])] = (row["dwellings"], row["equipped"], row["active"])
-        return found, known
-    where, params = scope.perimeter_sql()
-    if qpv is not None:
-        where += " AND l.qpv_id = %(qpv)s"
-        params["qpv"] = qpv.pk
-    if landlord is not None:
-        where += " AND l.landlord_id = %(landlord)s"
-        params["landlord"] = landlord.pk
-    for row in history.live_monthly(first=closed[0], last=closed[-1], where=where, params=params):
-        found[(row["month"], row["qkey"] or None)] = (row["dwellings"], row["equipped"], row["active"])
-    return found, set(closed)
+
+    own = scope.monthly_active_rows()
+    actives = None
+    if own is not None:
+        actives = {(r["month"], r["qpv_id"]): r["n"] for r in per_month_and_qpv(own, n=Sum("active"))}
+    rows = per_month_and_qpv(
+        scope.monthly_rows(), dwellings=Sum("dwellings"), equipped=Sum("equipped"), active=Sum("active")
+    )
+    found = {}
+    for row in rows:
+        key = (row["month"], row["qpv_id"])
+        active = row["active"] if actives is None else actives.get(key, 0)
+        found[key] = (row["dwellings"], row["equipped"], active)
+    return found, known
 
 
 def commitment_rows(scope, qpv, landlord, *, with_charters=False):
@@ -390,7 +395,6 @@ def _tfpb(scope, qpv, landlord, period, detailed):
 
 def build(scope, *, qpv=None, landlord=None, period, detailed=False):
     """The Dashboard of `scope`; `detailed` adds what only the xlsx and the PDF list (TFPB programmes)."""
-    tracked = sources.subscriptions_tracked()
     lodgings = scope.narrow_stock(scope.lodgings(), qpv, landlord)
     base_params = scope.lodging_params(qpv, landlord)
 
@@ -408,7 +412,7 @@ def build(scope, *, qpv=None, landlord=None, period, detailed=False):
             if month == this_month:
                 line.series[month] = (line.dwellings, line.equipped, line.active)
             elif month in known:
-                line.series[month] = past.get((month, line.key), (0, 0, 0 if tracked else None))
+                line.series[month] = past.get((month, line.key), (0, 0, 0))
             else:
                 line.series[month] = None
 
@@ -429,7 +433,7 @@ def build(scope, *, qpv=None, landlord=None, period, detailed=False):
             total_series[month] = (
                 sum(v[0] for v in known_values),
                 sum(v[1] for v in known_values),
-                sum(v[2] or 0 for v in known_values) if tracked else None,
+                sum(v[2] for v in known_values),
             )
     by_qpv = sorted(
         (line for line in lines.values() if line.key is not None and line.dwellings + line.residences),
@@ -465,9 +469,7 @@ def build(scope, *, qpv=None, landlord=None, period, detailed=False):
     headline["equipped_rate"] = (
         share(headline["equipped"] or 0, headline["dwellings"]) if headline["dwellings"] else None
     )
-    headline["active_rate"] = (
-        share(headline["active"] or 0, headline["dwellings"]) if tracked and headline["dwellings"] else None
-    )
+    headline["active_rate"] = share(headline["active"] or 0, headline["dwellings"]) if headline["dwellings"] else None
     headline["as_of"] = period.as_of
 
     links = {
@@ -478,22 +480,23 @@ def build(scope, *, qpv=None, landlord=None, period, detailed=False):
         "fibre_dwellings": url("leases:lodging_list", {**base_params, "fibre": "ready"}),
         "tenders": url("operators:tender_list"),
         "contracts": url("operators:contract_list"),
+        "subscriptions": url("subscriptions:overview"),
     }
     funnel = [
         ("Logements du parc", total.dwellings, links["dwellings"]),
         ("En résidence raccordable à la fibre (ARCEP)", total.fibre_ready, links["fibre_dwellings"]),
         ("Dans le périmètre d'un appel d'offres publié", total.in_tender, links["tenders"]),
         ("Couverts par un marché en cours", total.under_contract, links["contracts"]),
-        ("Avec une prise fibre ou une box", total.outlet, links["outlet"]),
-        ("Équipés d'une box", total.equipped, links["equipped"]),
-        ("Avec un abonnement actif", total.active if tracked else None, ""),
+        # The rollout, from the subscriptions' statuses (sources.STAGES).
+        ("Abonnement prévu ou en service", total.subscribed, links["subscriptions"]),
+        ("Box posée par l'opérateur", total.installed, links["subscriptions"]),
+        ("Abonnement actif", total.active, links["subscriptions"]),
     ]
     return Dashboard(
         scope=scope,
         qpv=qpv,
         landlord=landlord,
         period=period,
-        tracked_active=tracked,
         today=total,
         by_qpv=by_qpv,
         by_landlord=by_landlord,

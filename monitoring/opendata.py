@@ -1,8 +1,9 @@
 """Open data: indicators per QPV and per landlord, aggregated, under the Licence Ouverte.
 
 What is published, and what never is:
-- the figures of the last closed month (MonthlyStock), per QPV and per landlord (SIREN: landlords
-  are legal persons, their identity is public); never a dwelling, an address, a RPLS id or a lease;
+- the figures of the last closed month (MonthlyStock: dwellings, boxes, fibre outlets, active
+  internet subscriptions), per QPV and per landlord (SIREN: landlords are legal persons, their
+  identity is public); never a dwelling, an address, a RPLS id, a lease or a subscription;
 - statistical secrecy: a row covering fewer than THRESHOLD dwellings is merged into one
   « autres » row (dropped if that row is still too small); within a row, a count is published
   only when it and its complement (dwellings minus it) are each either 0 or at least THRESHOLD,
@@ -20,7 +21,7 @@ from django.db.models import Count, Q, Sum
 from accounts.models import Kind, Organization
 from leases.models import FIBRE_READY_STATES, Qpv, Residence
 
-from . import history, sources
+from . import history
 from .models import MonthlyStock
 
 THRESHOLD = 5
@@ -39,11 +40,11 @@ class Row:
     code: str  # QPV code or landlord SIREN ("" for the merged row)
     name: str
     dwellings: int
-    counts: dict  # column -> count (None: not tracked)
+    counts: dict  # column -> count
     extra: dict = field(default_factory=dict)  # non-dwelling figures (residences)
 
     def cell(self, column):
-        """The published value of a count column: the number, or "" when secret or not tracked."""
+        """The published value of a count column: the number, or "" when secret."""
         value = self.counts.get(column)
         if value is None or not publishable(value, self.dwellings):
             return ""
@@ -63,7 +64,6 @@ class Indicators:
     landlord_rows: list
     suppressed_qpv: int
     suppressed_landlords: int
-    tracked_active: bool
 
     @property
     def as_of(self):
@@ -79,10 +79,7 @@ def _merge(rows, label):
             "",
             f"{label} ({len(small)})",
             sum(row.dwellings for row in small),
-            {
-                key: (None if any(row.counts[key] is None for row in small) else sum(row.counts[key] for row in small))
-                for key in small[0].counts
-            },
+            {key: sum(row.counts[key] for row in small) for key in small[0].counts},
         )
         if merged.dwellings >= THRESHOLD:
             kept.append(merged)
@@ -92,16 +89,15 @@ def _merge(rows, label):
 def indicators():
     """Every figure of the open data, in five queries whatever the size of the stock."""
     state = history.history_state()
-    tracked = sources.subscriptions_tracked()
     month = state.last_month if state else None
     if month is None:
-        return Indicators(None, [], [], 0, 0, tracked)
+        return Indicators(None, [], [], 0, 0)
     rows = MonthlyStock.objects.filter(month=month)
     # Annotation names differ from the fields: a later Sum(filter=…) must read the field, not the sum.
     sums = {"n": Sum("dwellings"), "eq": Sum("equipped"), "ou": Sum("outlet"), "ac": Sum("active")}
 
     def counts(row):
-        return {"equipped": row["eq"], "outlet": row["ou"], "active": row["ac"] if tracked else None}
+        return {"equipped": row["eq"], "outlet": row["ou"], "active": row["ac"]}
 
     names, labels = {}, {}
     for pk, code, name in Qpv.objects.values_list("pk", "code", "name"):
@@ -144,7 +140,7 @@ def indicators():
         )
     landlord_rows.sort(key=lambda r: r.name)
     landlord_rows, small_landlords = _merge(landlord_rows, "Autres bailleurs de moins de 5 logements")
-    return Indicators(month, qpv_rows, landlord_rows, small_qpv, small_landlords, tracked)
+    return Indicators(month, qpv_rows, landlord_rows, small_qpv, small_landlords)
 
 
 QPV_COLUMNS = [

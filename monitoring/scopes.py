@@ -9,7 +9,8 @@ queryset of the app that owns them. It never widens what the apps' own `visible_
 - landlord: one landlord's own stock, tenders, contracts, commitments and TFPB programmes, for
   its members;
 - operator: the dwellings of its current contracts (pending or in progress), the tenders it bid on,
-  its contracts and its own charter commitments, for its members.
+  its contracts and its own charter commitments, for its members; of those dwellings' internet
+  subscriptions, only those of its own contracts (a rival's are not its business).
 Filters (a QPV, a landlord) narrow every figure the same way (`narrow_*`).
 """
 
@@ -22,9 +23,10 @@ from accounts.models import Kind, Organization, TerritoryCommune, territory_of
 from charter.models import Charter, Commitment, Signature
 from leases.models import Lodging, Qpv, Residence
 from operators.models import PUBLIC_TENDER_STATES, Contract, ContractState, Tender
+from subscriptions.models import Subscription
 from tfpb.models import Programme
 
-from .models import MonthlyStock
+from .models import MonthlyOperatorActive, MonthlyStock
 
 URL_NAMES = {
     "territory": {
@@ -95,25 +97,34 @@ class Scope:
             return Residence.objects.filter(landlord=self.organization)
         return Residence.objects.filter(Exists(self._perimeter().filter(residence_id=OuterRef("pk"))))
 
+    def subscriptions(self):
+        """Internet subscriptions of the scope's dwellings (an operator: of its own contracts only)."""
+        if self.kind == "territory":
+            return Subscription.objects.filter(lodging__commune__in=territory_of(self.user))
+        if self.kind == "landlord":
+            return Subscription.objects.filter(lodging__landlord=self.organization)
+        # Subqueries rather than joins: joined, PostgreSQL multiplies the perimeter by the contracts.
+        return Subscription.objects.filter(
+            contract__in=Contract.objects.filter(operator=self.organization).values("pk"),
+            lodging__residence_id__in=self._perimeter().values("residence_id"),
+        )
+
     def monthly_rows(self):
-        """MonthlyStock rows of the scope, or None when the table is not keyed by it (operators:
-        their perimeter is made of residences; their history is replayed live)."""
+        """MonthlyStock rows of the scope (an operator: of the residences of its perimeter today)."""
         if self.kind == "territory":
             return MonthlyStock.objects.filter(commune__in=territory_of(self.user))
         if self.kind == "landlord":
             return MonthlyStock.objects.filter(landlord=self.organization)
-        return None
+        return MonthlyStock.objects.filter(residence_id__in=self._perimeter().values("residence_id"))
 
-    def perimeter_sql(self):
-        """(where, params) over leases_lodging `l`: the dwellings of the operator's current contracts."""
-        contract = Contract._meta.db_table
-        through = CONTRACT_RESIDENCES._meta.db_table
-        states = ", ".join(f"'{s}'" for s in CURRENT_CONTRACT_STATES)
-        where = (
-            f"l.residence_id IN (SELECT cr.residence_id FROM {through} cr JOIN {contract} c ON c.id = cr.contract_id "
-            f"WHERE c.operator_id = %(operator)s AND c.state IN ({states}))"
+    def monthly_active_rows(self):
+        """Where an operator's past active subscriptions are read (its own contracts' only), or None:
+        the others read MonthlyStock.active."""
+        if self.kind != "operator":
+            return None
+        return MonthlyOperatorActive.objects.filter(
+            operator=self.organization, residence_id__in=self._perimeter().values("residence_id")
         )
-        return where, {"operator": self.organization.pk}
 
     def tenders(self):
         if self.kind == "territory":
@@ -190,6 +201,14 @@ class Scope:
             queryset = queryset.filter(qpv=qpv)
         if landlord is not None:
             queryset = queryset.filter(landlord=landlord)
+        return queryset
+
+    @staticmethod
+    def narrow_subscriptions(queryset, qpv=None, landlord=None):
+        if qpv is not None:
+            queryset = queryset.filter(lodging__qpv=qpv)
+        if landlord is not None:
+            queryset = queryset.filter(lodging__landlord=landlord)
         return queryset
 
     def narrow_tenders(self, queryset, qpv=None, landlord=None):

@@ -261,6 +261,7 @@ def open_data(request):
             "equipped": row.cell("equipped"),
             "rate": row.rate("equipped"),
             "active": row.cell("active"),
+            "active_rate": row.rate("active"),
             "fibre": row.extra.get("fibre_ready", ""),
         }
         for row in data.qpv_rows
@@ -274,6 +275,7 @@ def open_data(request):
             "equipped": row.cell("equipped"),
             "rate": row.rate("equipped"),
             "active": row.cell("active"),
+            "active_rate": row.rate("active"),
         }
         for row in data.landlord_rows
     ]

@@ -72,6 +72,7 @@ def test_city_staff_filter_drill_down_and_download(page, cast, scene):
     figures = page.locator(".key-figures")
     assert "16" in figures.locator("div").nth(0).inner_text()
     assert "44 %" in figures.locator("div").nth(1).inner_text()
+    assert "12 %" in figures.locator("div").nth(2).inner_text()  # active subscriptions: 2 of 16
     accessible(page)
 
     # Follow the equipped figure down to the dwellings.

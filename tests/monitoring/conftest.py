@@ -4,7 +4,11 @@ Habitat du Clain (`landlord`):
 - « Les Tilleuls », Poitiers, Trois Cités, fibre deployed, 10 dwellings: 4 boxes three months ago,
   2 more last month, one fibre outlet two months ago, one box reported two months ago and contested;
 - « Clos Gaultier », Saint-Benoît, Trois Cités, fibre convention signed (not ready), 6 dwellings:
-  one box this month; under FibreCité's contract in progress;
+  one box this month; under FibreCité's contract in progress (since the 1st, four months ago), whose
+  subscriptions are: #0 active since the 1st of this month, #1 active two months ago then suspended
+  on the 15th of last month, #2 installed three months ago and active from the 20th, #3 reported
+  active two months ago but contested (planned), #4 planned, #5 active two months ago then
+  terminated on the 5th of last month;
 - « Le Patio », Poitiers, outside any QPV, fibre unknown, 5 dwellings, none equipped;
 - « Le Phare », Brest, QPV Bellevue, 8 dwellings all equipped two months ago: outside Grand
   Poitiers, in the outsider's territory (Brest Métropole).
@@ -13,7 +17,8 @@ Logis de la Vienne (`landlord2`): « Bel Air Soleil », Poitiers, Bel Air, fibre
 
 So Grand Poitiers counts today 27 dwellings (Trois Cités 16, Bel Air 6, outside QPV 5), 10 of them
 equipped (7, 3, 0); last month 27 dwellings and 9 equipped; two and three months ago 28 and 7, 28
-and 4.
+and 4. Active subscriptions (all in Clos Gaultier): 2 today (5 dwellings in the rollout, 3 with the
+operator's box, 1 suspended), 1 at the end of last month, 3 two months ago, 1 three months ago.
 
 Charters: Grand Poitiers' (Trois Cités, Bel Air) signed by Habitat du Clain (at least 40 % of Trois
 Cités equipped: met; 100 % by the end of next year: on track) and by Logis de la Vienne (100 % of Bel
@@ -37,11 +42,12 @@ from charter.kinds import ensure_default_kinds
 from leases.models import EquipmentEvent, EquipmentStatus, ExitReason, Lodging
 from monitoring.history import refresh
 from operators.models import ContractState, TenderState
+from subscriptions.models import SubscriptionEvent
 from tests.charter.factories import commit, invite, make_charter, sign
 from tests.tfpb import factories as tfpb_factories
 from tfpb.models import ActionLine, Axis, Report, ReportState
 
-from .factories import contract, dwellings, equip, make_qpv, months_ago, residence, tender
+from .factories import contract, dwellings, equip, make_qpv, months_ago, residence, subscribe, tender
 
 
 @dataclass
@@ -167,7 +173,16 @@ def build_scene(
     tender(landlord2, [soleil], TenderState.EVALUATION, "AO-BEL-AIR")
     tender(landlord, [phare], TenderState.PUBLISHED, "AO-PHARE")
     tender(landlord, [patio], TenderState.DRAFT, "AO-PATIO")
-    signed = contract(contracted, operator, state=ContractState.ACTIVE, dwelling_count=6)
+    signed = contract(contracted, operator, state=ContractState.ACTIVE, dwelling_count=6, start=months_ago(4, day=1))
+
+    # Its subscriptions
+    units = lodgings["clos"]
+    subscribe(signed, units[0], ("active", timezone.localdate().replace(day=1)))
+    subscribe(signed, units[1], ("active", months_ago(2)), ("suspended", months_ago(1, day=15)))
+    subscribe(signed, units[2], ("installed", months_ago(3)), ("active", months_ago(3, day=20)))
+    subscribe(signed, units[3], ("active", months_ago(2)), contested=True)
+    subscribe(signed, units[4])
+    subscribe(signed, units[5], ("active", months_ago(2)), ("terminated", months_ago(1, day=5)))
 
     # TFPB
     convention = tfpb_factories.convention(landlord, cities=[city], state=state, qpvs=[trois_cites])
@@ -186,6 +201,8 @@ def build_scene(
     Lodging.objects.update(updated_at=earlier)
     EquipmentEvent.objects.update(recorded_at=earlier)
     EquipmentEvent.objects.exclude(contested_at=None).update(contested_at=earlier)
+    SubscriptionEvent.objects.update(recorded_at=earlier)
+    SubscriptionEvent.objects.exclude(contested_at=None).update(contested_at=earlier)
     refresh(full=True)
     return Scene(trois_cites, bel_air, bellevue, tilleuls, clos, patio, phare, soleil, lodgings, signed)
 

@@ -1,4 +1,5 @@
-"""Builders for the monitoring tests: dwellings with dated equipment, tenders, contracts, by bulk.
+"""Builders for the monitoring tests: dwellings with dated equipment, tenders, contracts and dated
+subscriptions, by bulk.
 
 Dates are relative to today (`months_ago`), so that the monthly history always has closed months
 to replay, whenever the suite runs.
@@ -12,6 +13,8 @@ from django.utils import timezone
 from leases.models import EquipmentEvent, EquipmentStatus, EventSource, Lodging, Qpv, QpvCommune, Residence
 from monitoring.history import add_months, month_start
 from operators.models import Bid, Contract, ContractState, Tender, TenderState
+from subscriptions.models import EventSource as SubscriptionSource
+from subscriptions.models import Subscription, SubscriptionEvent
 
 
 def months_ago(count, day=10):
@@ -99,7 +102,7 @@ def tender(landlord, residences, state, reference):
     return Tender.objects.get(pk=obj.pk)
 
 
-def contract(tender_obj, operator, *, state=ContractState.ACTIVE, dwelling_count=0):
+def contract(tender_obj, operator, *, state=ContractState.ACTIVE, dwelling_count=0, start=None):
     bid = Bid.objects.create(
         tender=tender_obj,
         operator=operator,
@@ -119,8 +122,39 @@ def contract(tender_obj, operator, *, state=ContractState.ACTIVE, dwelling_count
         installation_fee_ht=Decimal("0"),
         duration_months=48,
         earliest_signature_at=timezone.now() - datetime.timedelta(days=20),
-        start=timezone.localdate() - datetime.timedelta(days=10),
+        start=start or timezone.localdate() - datetime.timedelta(days=10),
     )
     obj.residences.set(tender_obj.residences.all())
     Contract.objects.filter(pk=obj.pk).update(state=state)
     return Contract.objects.get(pk=obj.pk)
+
+
+def subscribe(contract_obj, lodging, *steps, contested=False, recorded_at=None):
+    """A subscription planned at the contract's start, then dated statuses: ("active", day), …
+    (`contested`: the operator's statuses are contested by the landlord, only "planned" counts)."""
+    now = recorded_at or timezone.now()
+    subscription = Subscription.objects.create(contract=contract_obj, lodging=lodging)
+    SubscriptionEvent.objects.bulk_create(
+        [
+            SubscriptionEvent(
+                subscription=subscription,
+                status="planned",
+                effective_date=contract_obj.start,
+                recorded_at=now,
+                source=SubscriptionSource.ROLLOUT,
+            ),
+            *(
+                SubscriptionEvent(
+                    subscription=subscription,
+                    status=status,
+                    effective_date=day,
+                    recorded_at=now,
+                    source=SubscriptionSource.OPERATOR_REPORT,
+                    contested_at=now if contested else None,
+                )
+                for status, day in steps
+            ),
+        ]
+    )
+    subscription.refresh_status()
+    return subscription

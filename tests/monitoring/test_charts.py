@@ -36,17 +36,22 @@ def test_every_chart_of_the_dashboards_has_a_title_a_description_and_a_table(cli
         figure = re.search(rf'<figure class="chart" id="{chart_id}">(.*?)</figure>', html, re.S).group(1)
         assert "<table" in figure and "<caption>" in figure
         assert 'scope="row"' in figure or "Aucune donnée." in figure
-    assert "Logements équipés d&#x27;une box sur logements du parc, par quartier et par mois" in html or (
-        "Logements équipés d'une box sur logements du parc, par quartier et par mois" in html
-    )
+    caption = "Par quartier et par mois : logements équipés d'une box / avec un abonnement actif / du parc"
+    assert caption in html or caption.replace("'", "&#x27;") in html
 
 
 def test_the_description_says_what_the_chart_shows(client_of, cast, scene):
     html = client_of(cast["city_admin"]).get(reverse("monitoring:dashboard")).content.decode()
     desc = re.search(r'<desc id="chart-evolution-desc">([^<]+)</desc>', html).group(1)
     assert "les logements équipés d&#x27;une box passent de 0 à 10, soit de 0 % à 37 %" in desc
+    assert "Logements avec un abonnement actif : de 0 à 2, soit de 0 % à 7 %." in desc
     funnel = re.search(r'<desc id="chart-funnel-desc">([^<]+)</desc>', html).group(1)
     assert funnel.startswith("Sur 27 logements du parc, en résidence raccordable à la fibre (ARCEP) : 16 (59 %)")
+    assert funnel.endswith(
+        "abonnement prévu ou en service : 5 (19 %); box posée par l&#x27;opérateur : 3 (11 %); "
+        "abonnement actif : 2 (7 %)."
+    )
+    assert "dont 1 suspendu aujourd&#x27;hui" in html
 
 
 def test_labels_are_escaped_and_gaps_are_not_drawn_as_zero():
@@ -61,9 +66,9 @@ def test_labels_are_escaped_and_gaps_are_not_drawn_as_zero():
 
 def test_months_not_computed_are_said_so_in_the_table():
     months = [datetime.date(2026, 1, 1), datetime.date(2026, 2, 1)]
-    chart = charts.evolution_chart("e", "Évolution", months, {months[1]: (10, 4, None)}, tracked_active=False)
-    assert [cell.text for cell in chart.rows[0]] == ["janvier 2026", "non calculé", "non calculé", "non calculé"]
-    assert [cell.text for cell in chart.rows[1]] == ["février 2026", "10", "4", "40 %"]
+    chart = charts.evolution_chart("e", "Évolution", months, {months[1]: (10, 4, 2)})
+    assert [cell.text for cell in chart.rows[0]] == ["janvier 2026"] + ["non calculé"] * 5
+    assert [cell.text for cell in chart.rows[1]] == ["février 2026", "10", "4", "40 %", "2", "20 %"]
     assert "De février 2026 à février 2026" in chart.desc
 
 

@@ -13,10 +13,11 @@ from accounts.models import Role
 from leases.models import EquipmentStatus
 from monitoring.forms import month_label
 from monitoring.history import month_start, refresh
+from operators.models import Contract
 from tests.charter.factories import commit, invite, sign
 from tests.factories import OrganizationFactory, UserFactory, enrol, member
 
-from .factories import dwellings, equip, make_qpv, months_ago, residence, tender
+from .factories import dwellings, equip, make_qpv, months_ago, residence, subscribe, tender
 
 URL = reverse("monitoring:dashboard")
 
@@ -42,6 +43,7 @@ def test_city_and_state_staff_open_their_dashboard(client_of, cast, scene, who):
     assert response.status_code == 200
     assert key_figure(response, "Logements du parc").startswith("27 au ")
     assert key_figure(response, "Équipés d'une box").startswith("37 % 10 logements")
+    assert key_figure(response, "Abonnements actifs").startswith("7 % 2 logements au ")
 
 
 @pytest.mark.parametrize(
@@ -93,6 +95,7 @@ def test_filtering_to_the_trois_cites_narrows_every_figure(client_of, cast, scen
     page = text(response)
     assert key_figure(response, "Logements du parc").startswith("16 au ")
     assert key_figure(response, "Équipés d'une box").startswith("44 % 7 logements")
+    assert key_figure(response, "Abonnements actifs").startswith("12 % 2 logements")  # 12.5 %
     assert "Bel Air (QN08603M) 6" not in page
     assert key_figure(response, "Engagements de la charte").startswith("1 atteint 1 en bonne voie 0 en retard")
     assert 'href="/parc/?qpv=QN08604M&amp;equipment=box"' in response.content.decode()
@@ -102,6 +105,7 @@ def test_filtering_by_landlord(client_of, cast, scene, landlord2):
     response = client_of(cast["state_user"]).get(URL, {"landlord": landlord2.pk})
     assert key_figure(response, "Logements du parc").startswith("6 au ")
     assert key_figure(response, "Équipés d'une box").startswith("50 % 3 logements")
+    assert key_figure(response, "Abonnements actifs").startswith("0 % 0 logement")
     assert f'href="/parc/?landlord={landlord2.pk}&amp;equipment=box"' in response.content.decode()
 
 
@@ -121,13 +125,15 @@ def test_each_figure_links_to_the_list_behind_it(client_of, cast, scene):
     assert 'href="/appels-d-offres/?state=published"' in html  # tenders by state
     assert f'href="{reverse("monitoring:commitment_list")}?status=late"' in html
     assert f'href="{reverse("tfpb:overview")}?year=' in html
+    assert f'href="{reverse("subscriptions:overview")}"' in html  # active subscriptions, the rollout
 
 
 def test_the_monthly_evolution_is_replayed_from_the_events(client_of, cast, scene):
     page = text(client_of(cast["city_admin"]).get(URL))
-    assert f"{month_label(month_start(months_ago(3)))} 28 4 14 %" in page
-    assert f"{month_label(month_start(months_ago(2)))} 28 7 25 %" in page
-    assert f"{month_label(month_start(months_ago(1)))} 27 9 33 %" in page
+    # Month, dwellings, equipped, share, active subscriptions, share.
+    assert f"{month_label(month_start(months_ago(3)))} 28 4 14 % 1 4 %" in page
+    assert f"{month_label(month_start(months_ago(2)))} 28 7 25 % 3 11 %" in page
+    assert f"{month_label(month_start(months_ago(1)))} 27 9 33 % 1 4 %" in page
 
 
 def test_fibre_ready_residences_of_each_qpv(client_of, cast, scene):
@@ -145,10 +151,31 @@ def test_tfpb_abatement_valued_actions_and_connectivity_share(client_of, cast, s
     )
 
 
-def test_the_subscriptions_figures_say_they_are_not_tracked_yet(client_of, cast, scene):
+def test_active_subscriptions_and_the_rollout_come_from_the_subscriptions_statuses(client_of, cast, scene):
+    """Clos Gaultier: 5 dwellings in the rollout (#5 terminated), 3 with the operator's box (#0, #2 active,
+    #1 suspended); #3's contested report leaves it planned."""
     response = client_of(cast["city_admin"]).get(URL)
-    assert key_figure(response, "Abonnements actifs").startswith("— Pas encore suivi")
-    assert "Avec un abonnement actif : pas encore suivi." in text(response)
+    page = text(response)
+    assert key_figure(response, "Abonnements actifs") == (
+        f"7 % 2 logements au {timezone.localdate():%d/%m/%Y}, 5 dans le déploiement d'un marché aujourd'hui"
+    )
+    assert "Trois Cités (QN08604M) 16 7 logements équipés, Trois Cités (QN08604M) 44 % 2 12 %" in page
+    assert "Habitat du Clain 21 7 logements équipés, Habitat du Clain 33 % 2 10 %" in page
+    for stage in (
+        "Abonnement prévu ou en service 5 19 %",
+        "Box posée par l'opérateur 3 11 %",
+        "Abonnement actif 2 7 %",
+    ):
+        assert stage in page
+
+
+def test_a_past_months_active_subscriptions_come_from_the_history(client_of, cast, scene):
+    response = client_of(cast["city_admin"]).get(URL, {"period": "24m"})
+    assert key_figure(response, "Abonnements actifs").startswith("7 % 2 logements")  # a rolling period ends today
+    year = month_start(months_ago(13)).year
+    response = client_of(cast["city_admin"]).get(URL, {"period": str(year)})
+    assert key_figure(response, "Abonnements actifs").startswith("0 % 0 logement")
+    assert f"au 31/12/{year}" in key_figure(response, "Abonnements actifs")
 
 
 def test_a_past_year_shows_the_stock_at_its_last_day(client_of, cast, scene):
@@ -167,6 +194,9 @@ def grow(landlord, city, city_admin, landlord_admin, count):
         equip(lodgings[: count // 2], on=months_ago(2))
         equip(lodgings[: count // 4], EquipmentStatus.OUTLET, on=months_ago(1))
         tender(landlord, [home], "published", f"AO-CROISSANCE-{count}-{n}")
+    deal = Contract.objects.filter(state="active").first()
+    for lodging in lodgings[: count // 2]:
+        subscribe(deal, lodging, ("active", months_ago(2)))
     newcomer = OrganizationFactory(landlord=True, name=f"Nouveau bailleur {count}")
     enrol(newcomer, city)
     admin = member(newcomer, Role.ADMIN)

@@ -1,9 +1,10 @@
 """The monthly history table (MonthlyStock) against a plain replay of the dated events.
 
 The oracle below is written independently of monitoring/history.py: for each dwelling and each
-month end, is it still in the stock, and what does its latest effective event on or before that day
-say? Every test changes the data the way the apps do, refreshes as run_deadlines would, and
-compares the whole table.
+month end, is it still in the stock, what does its latest effective equipment event on or before
+that day say, and is one of its subscriptions active that day (its latest effective status)? Every
+test changes the data the way the apps do, refreshes as run_deadlines would, and compares the
+whole table.
 """
 
 import datetime
@@ -22,21 +23,34 @@ from monitoring.history import (
     month_end,
     month_start,
     refresh,
-    subscription_spans,
 )
-from monitoring.models import HistoryState, MonthlyStock
+from monitoring.models import HistoryState, MonthlyOperatorActive, MonthlyStock
+from subscriptions.models import EventSource, Subscription, SubscriptionEvent, SubscriptionStatus
 
-from .factories import months_ago
+from .factories import contract, months_ago, subscribe, tender
+
+
+def latest(events, day, default):
+    """The status of the latest of `events` (in order) effective on or before `day`."""
+    status = default
+    for event in events:
+        if event.effective_date <= day:
+            status = event.status
+    return status
 
 
 def replay(first, last):
-    """{(month, landlord_id, commune, qpv_id): (dwellings, equipped, outlet)}, month by month, in Python."""
-    events = {}
-    for event in EquipmentEvent.objects.filter(contested_at__isnull=True).order_by(
-        "effective_date", "recorded_at", "pk"
-    ):
+    """In Python, month by month: ({(month, residence_id, landlord_id, commune, qpv_id): (dwellings,
+    equipped, outlet, active)}, {(month, operator_id, residence_id, qpv_id): active under its contracts})."""
+    order = ("effective_date", "recorded_at", "pk")
+    events, statuses, subscriptions = {}, {}, {}
+    for event in EquipmentEvent.objects.filter(contested_at__isnull=True).order_by(*order):
         events.setdefault(event.lodging_id, []).append(event)
-    result = Counter()
+    for event in SubscriptionEvent.objects.filter(contested_at__isnull=True).order_by(*order):
+        statuses.setdefault(event.subscription_id, []).append(event)
+    for subscription in Subscription.objects.select_related("contract"):
+        subscriptions.setdefault(subscription.lodging_id, []).append(subscription)
+    result, operators = Counter(), Counter()
     month = first
     while month <= last:
         day = month_end(month)
@@ -44,29 +58,47 @@ def replay(first, last):
             gone = lodging.exit_reason and (lodging.exited_on is None or lodging.exited_on <= day)
             if gone:
                 continue
-            status = EquipmentStatus.NONE
-            for event in events.get(lodging.pk, []):
-                if event.effective_date <= day:
-                    status = event.status
-            key = (month, lodging.landlord_id, lodging.commune, lodging.qpv_id)
+            status = latest(events.get(lodging.pk, []), day, EquipmentStatus.NONE)
+            serving = {
+                subscription.contract.operator_id
+                for subscription in subscriptions.get(lodging.pk, [])
+                if latest(statuses.get(subscription.pk, []), day, None) == SubscriptionStatus.ACTIVE
+            }
+            key = (month, lodging.residence_id, lodging.landlord_id, lodging.commune, lodging.qpv_id)
             result[key + ("dwellings",)] += 1
             result[key + ("equipped",)] += status == EquipmentStatus.BOX
             result[key + ("outlet",)] += status in (EquipmentStatus.BOX, EquipmentStatus.OUTLET)
+            result[key + ("active",)] += bool(serving)
+            for operator_id in serving:
+                operators[(month, operator_id, lodging.residence_id, lodging.qpv_id)] += 1
         month = add_months(month, 1)
-    keys = {k[:4] for k in result}
-    return {k: (result[k + ("dwellings",)], result[k + ("equipped",)], result[k + ("outlet",)]) for k in keys}
+    keys = {k[:5] for k in result}
+    columns = ("dwellings", "equipped", "outlet", "active")
+    return {k: tuple(result[k + (column,)] for column in columns) for k in keys}, dict(operators)
 
 
 def table():
     return {
-        (row.month, row.landlord_id, row.commune, row.qpv_id): (row.dwellings, row.equipped, row.outlet)
+        (row.month, row.residence_id, row.landlord_id, row.commune, row.qpv_id): (
+            row.dwellings,
+            row.equipped,
+            row.outlet,
+            row.active,
+        )
         for row in MonthlyStock.objects.all()
+    }
+
+
+def operator_table():
+    return {
+        (row.month, row.operator_id, row.residence_id, row.qpv_id): row.active
+        for row in MonthlyOperatorActive.objects.all()
     }
 
 
 def assert_table_is_the_replay():
     state = HistoryState.objects.get()
-    assert table() == replay(state.first_month, state.last_month)
+    assert (table(), operator_table()) == replay(state.first_month, state.last_month)
 
 
 def later(minutes=11):
@@ -116,7 +148,8 @@ def test_a_contested_report_leaves_the_history(scene):
     EquipmentEvent.objects.filter(pk=event.pk).update(contested_at=timezone.now(), contest_reason="Pas de box.")
     refresh(later())
     assert_table_is_the_replay()
-    assert table()[(month_start(months_ago(2)), scene.tilleuls.landlord_id, "86194", scene.trois_cites.pk)][1] == 3
+    key = (month_start(months_ago(2)), scene.tilleuls.pk, scene.tilleuls.landlord_id, "86194", scene.trois_cites.pk)
+    assert table()[key][1] == 3
 
 
 def test_a_backdated_exit_and_a_change_of_qpv_are_replayed(scene):
@@ -172,13 +205,106 @@ def test_the_live_replay_gives_the_same_figures_grouped_by_qpv(scene):
     for row in MonthlyStock.objects.all():
         stored[(row.month, row.qpv_id or 0, "d")] += row.dwellings
         stored[(row.month, row.qpv_id or 0, "e")] += row.equipped
+        stored[(row.month, row.qpv_id or 0, "a")] += row.active
     assert {(r["month"], r["qkey"], "d"): r["dwellings"] for r in live} | {
         (r["month"], r["qkey"], "e"): r["equipped"] for r in live
-    } == dict(stored)
+    } | {(r["month"], r["qkey"], "a"): r["active"] for r in live} == dict(stored)
 
 
-def test_subscriptions_are_not_tracked_yet():
-    assert subscription_spans() is None
+def clos_active(scene):
+    """Active subscriptions of Clos Gaultier (Saint-Benoît) per closed month, from the table."""
+    rows = MonthlyStock.objects.filter(commune="86214", landlord=scene.clos.landlord, qpv=scene.trois_cites)
+    return {row.month: row.active for row in rows}
+
+
+def test_active_subscriptions_come_from_the_dated_statuses(scene):
+    """Clos Gaultier: #2 active from three months ago; #1 and #5 two months ago (#3 contested); #1
+    suspended and #5 terminated last month; #0 only this month, so in no closed month."""
+    active = clos_active(scene)
+    assert active[month_start(months_ago(4))] == 0
+    assert active[month_start(months_ago(3))] == 1
+    assert active[month_start(months_ago(2))] == 3
+    assert active[month_start(months_ago(1))] == 1
+
+
+def test_a_backdated_status_is_replayed_at_the_next_check(scene, landlord_admin):
+    planned = Subscription.objects.get(lodging=scene.lodgings["clos"][4])
+    planned.record(
+        status=SubscriptionStatus.ACTIVE, effective_date=months_ago(3), by=landlord_admin, source=EventSource.LANDLORD
+    )
+    assert refresh(later()) == "historique mensuel : 1 commune recalculée"
+    assert_table_is_the_replay()
+    assert clos_active(scene)[month_start(months_ago(3))] == 2
+
+
+def test_a_status_of_today_does_not_touch_closed_months(scene, landlord_admin):
+    planned = Subscription.objects.get(lodging=scene.lodgings["clos"][4])
+    planned.record(
+        status=SubscriptionStatus.ACTIVE,
+        effective_date=timezone.localdate(),
+        by=landlord_admin,
+        source=EventSource.LANDLORD,
+    )
+    assert refresh(later()) is None
+    assert_table_is_the_replay()
+
+
+def test_a_contested_status_leaves_the_history(scene, landlord_admin):
+    event = SubscriptionEvent.objects.get(subscription__lodging=scene.lodgings["clos"][2], status="active")
+    event.contest(by=landlord_admin, reason="Service jamais ouvert.")
+    assert refresh(later()) == "historique mensuel : 1 commune recalculée"
+    assert_table_is_the_replay()
+    assert clos_active(scene)[month_start(months_ago(2))] == 2
+
+
+def test_a_dwelling_with_two_active_subscriptions_counts_once(scene, landlord, operator2):
+    """A second contract over Clos Gaultier: #2 active under both from two months ago, #4 active under
+    the second one only; #1 under the second one from the day its first subscription is suspended."""
+    second = contract(tender(landlord, [scene.clos], "contracted", "AO-CLOS-2"), operator2, start=months_ago(4, day=1))
+    clos = scene.lodgings["clos"]
+    subscribe(second, clos[2], ("active", months_ago(2)))
+    subscribe(second, clos[4], ("active", months_ago(2)), ("suspended", months_ago(1)))
+    subscribe(second, clos[1], ("active", months_ago(1, day=15)))
+    refresh(later())
+    assert_table_is_the_replay()
+    active = clos_active(scene)
+    assert active[month_start(months_ago(2))] == 4  # #1, #2 (once), #4, #5
+    assert active[month_start(months_ago(1))] == 2  # #1 (under the second contract), #2
+
+
+def test_a_dwelling_that_leaves_the_stock_no_longer_counts_as_active(scene):
+    scene.lodgings["clos"][2].leave_stock(reason=ExitReason.DEMOLISHED, on=months_ago(2, day=20))
+    refresh(later())
+    assert_table_is_the_replay()
+    assert clos_active(scene)[month_start(months_ago(2))] == 2
+
+
+def test_an_operator_replays_only_the_subscriptions_of_its_contracts(scene, landlord, operator, operator2):
+    second = contract(tender(landlord, [scene.clos], "contracted", "AO-CLOS-2"), operator2, start=months_ago(4, day=1))
+    subscribe(second, scene.lodgings["clos"][4], ("active", months_ago(2)))
+    state = HistoryState.objects.get()
+    where = "l.commune = '86214'"
+    mine = "s.contract_id IN (SELECT c.id FROM operators_contract c WHERE c.operator_id = %(operator)s)"
+    rows = {
+        pk: {
+            r["month"]: r["active"]
+            for r in live_monthly(
+                first=state.first_month,
+                last=state.last_month,
+                where=where,
+                params={"operator": pk},
+                subscriptions_where=mine,
+            )
+        }
+        for pk in (operator.pk, operator2.pk)
+    }
+    assert rows[operator.pk][month_start(months_ago(2))] == 3
+    assert rows[operator2.pk][month_start(months_ago(2))] == 1
+    refresh(later())
+    assert_table_is_the_replay()
+    stored = {(r.operator_id, r.month): r.active for r in MonthlyOperatorActive.objects.filter(residence=scene.clos)}
+    assert stored[(operator.pk, month_start(months_ago(2)))] == 3
+    assert stored[(operator2.pk, month_start(months_ago(2)))] == 1
 
 
 @pytest.mark.parametrize(

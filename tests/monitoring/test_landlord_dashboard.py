@@ -49,6 +49,7 @@ def test_the_landlord_sees_its_whole_stock_with_brest(client_of, cast, scene, la
     # Poitiers 21 (Trois Cités 16, outside QPV 5) and Brest 8; equipped 7 + 8.
     assert key_figure(response, "Logements du parc").startswith("29 au ")
     assert key_figure(response, "Équipés d'une box").startswith("52 % 15 logements")
+    assert key_figure(response, "Abonnements actifs").startswith("7 % 2 logements")
     assert "Bellevue (QN02901M)" in page
     assert "Bel Air Soleil" not in page and "Logis de la Vienne" not in page
     # Its own tenders, the draft included; its commitments in both charters.

@@ -10,9 +10,10 @@ from django.urls import reverse
 from leases.models import Lease, Lodging
 from monitoring import opendata, views
 from monitoring.history import refresh
+from subscriptions.models import Subscription
 from tests.factories import OrganizationFactory
 
-from .factories import dwellings, equip, make_qpv, months_ago, residence
+from .factories import contract, dwellings, equip, make_qpv, months_ago, residence, subscribe, tender
 
 PAGE = reverse("monitoring:open_data")
 QPV_CSV = reverse("monitoring:open_data_qpv_csv")
@@ -35,6 +36,17 @@ def small_cells(scene, landlord):
         equip(dwellings(tiny, 3)[:1], on=months_ago(2))
     tiny_landlord = OrganizationFactory(landlord=True, name="Tout Petit Bailleur")
     dwellings(residence(tiny_landlord, "Maisonnette", qpv=scene.trois_cites), 2)
+    Subscription.objects.update(box_serial="BOX-SECRET-42")
+    refresh(full=True)
+
+
+@pytest.fixture
+def tilleuls_online(scene, landlord, operator):
+    """Five of the Tilleuls' dwellings with an active subscription since two months ago: the Trois Cités
+    count 6 active dwellings of 16 at the end of last month (with Clos Gaultier's #2)."""
+    deal = contract(tender(landlord, [scene.tilleuls], "contracted", "AO-TILLEULS-2"), operator, start=months_ago(3))
+    for lodging in scene.lodgings["tilleuls"][:5]:
+        subscribe(deal, lodging, ("active", months_ago(2)))
     refresh(full=True)
 
 
@@ -51,6 +63,7 @@ def test_the_csv_holds_no_dwelling_level_data(client, small_cells):
         assert lodging.internal_id not in content
     for lease in Lease.objects.all():
         assert lease.reference not in content
+    assert "BOX-SECRET" not in content
     for word in ("RUE", "TESTS", "Tilleuls", "Maisonnette", "Petite"):
         assert word not in content
     for level in (QPV_CSV, LANDLORD_CSV):
@@ -85,12 +98,22 @@ def test_published_figures_are_those_of_the_last_closed_month(client, scene, lan
         "6",
         "38",
     )
-    assert trois_cites["logements_abonnement_actif"] == ""  # not tracked yet
+    assert trois_cites["logements_abonnement_actif"] == ""  # 1 of 16: secret
     assert trois_cites["residences"] == "2" and trois_cites["residences_raccordables_fibre"] == "1"
     assert by_code["QN08603M"]["logements_equipes_box"] == ""  # 3 of 6: secret
     clain = {row["siren_bailleur"]: row for row in rows(client.get(LANDLORD_CSV))}[landlord.siren]
     assert clain["nom_bailleur"] == "Habitat du Clain"
     assert clain["logements"] == "29" and clain["logements_en_qpv"] == "24"
+
+
+def test_active_subscriptions_are_published_when_not_secret(client, tilleuls_online, landlord):
+    trois_cites = {row["code_qpv"]: row for row in rows(client.get(QPV_CSV))}["QN08604M"]
+    assert (trois_cites["logements_abonnement_actif"], trois_cites["part_abonnement_actif_pct"]) == ("6", "38")
+    clain = {row["siren_bailleur"]: row for row in rows(client.get(LANDLORD_CSV))}[landlord.siren]
+    assert (clain["logements_abonnement_actif"], clain["part_abonnement_actif_pct"]) == ("6", "21")
+    html = client.get(PAGE).content.decode()
+    cells = '<td class="num">16</td><td class="num">6</td><td class="num">38 %</td><td class="num">6</td>'
+    assert f'<th scope="row">Trois Cités</th>{cells}<td class="num">38 %</td>' in html
 
 
 def test_the_page_gives_the_licence_the_method_and_the_files(client, scene):

@@ -44,5 +44,7 @@ def test_the_report_of_a_year_shows_the_stock_commitments_tenders_and_tfpb(scene
     assert "En retard" in html
     assert "Marché signé" in html
     assert "Bellevue" not in html
+    assert '<td>Abonnement actif</td><td class="num">2</td>' in html  # the rollout's table
+    assert "Part active" in html
     assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in html
     assert '@bottom-right { content: "page " counter(page)' in html

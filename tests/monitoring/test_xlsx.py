@@ -49,6 +49,7 @@ def test_one_sheet_per_view_with_the_territorys_figures(client_of, cast, scene):
         "Par QPV",
         "Par bailleur",
         "Évolution mensuelle",
+        "Déploiement",
         "Engagements",
         "Appels d'offres",
         "Fibre par résidence",
@@ -58,11 +59,28 @@ def test_one_sheet_per_view_with_the_territorys_figures(client_of, cast, scene):
     assert summary["Période"] == f"année {year}"
     assert summary["Logements du parc"] == 27
     assert summary["Logements équipés d'une box"] == 10
-    assert summary["Logements avec un abonnement actif"] == "pas encore suivi"
+    assert summary["Logements avec un abonnement actif"] == 2
+    assert summary["Part avec un abonnement actif"] == 7.4
+    assert summary["Logements dans le déploiement d'un marché"] == 5
+    assert summary["Logements à l'abonnement suspendu"] == 1
     assert summary["Engagements en retard"] == 1
     per_qpv = values(book["Par QPV"])
     assert per_qpv[0][:3] == ["QPV", "Logements", "Équipés d'une box"]
     assert ["Trois Cités (QN08604M)", 16, 7] in [row[:3] for row in per_qpv]
+    headers = per_qpv[0]
+    trois_cites = dict(zip(headers, next(row for row in per_qpv if row[0] == "Trois Cités (QN08604M)"), strict=True))
+    assert (
+        trois_cites["Abonnement actif"],
+        trois_cites["Part active (%)"],
+        trois_cites["Box posée par l'opérateur"],
+    ) == (
+        2,
+        12.5,
+        3,
+    )
+    monthly = values(book["Évolution mensuelle"])
+    assert monthly[0][-2:] == ["Abonnement actif", "Part active (%)"]
+    assert values(book["Déploiement"])[-1] == ["Abonnement actif", 2, 7.4]
     assert not any("Bellevue" in str(cell) for sheet in book for row in values(sheet) for cell in row)
     assert values(book[f"TFPB {year}"]) == [[header for header, _ in TFPB_COLUMNS]]  # no report yet
 
