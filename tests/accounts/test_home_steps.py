@@ -39,7 +39,8 @@ def test_the_landlord_steps_are_marked_as_they_happen(
     LodgingFactory(residence__landlord=landlord)
     assert steps(client, landlord) == [True, False, False, False, False]
 
-    charter = make_charter(city, by=city_admin, qpvs=[make_qpv("QN08604M", "Trois Cités", ["86194"])], publish=True)
+    trois_cites = make_qpv("QN08604M", "Trois Cités", ["86194"])
+    charter = make_charter(city, by=city_admin, qpvs=[trois_cites], publish=True)
     signature = invite(charter, landlord, by=city_admin)
     assert steps(client, landlord)[1] is False  # invited is not signed
     sign(signature, landlord_admin)
@@ -56,7 +57,7 @@ def test_the_landlord_steps_are_marked_as_they_happen(
     start_rollout(contract=contract, by=landlord_admin)
     assert steps(client, landlord) == [True, True, True, True, False]
 
-    convention = tfpb.convention(landlord, cities=[city], state=state, qpvs=[tender.residences.first().qpv])
+    convention = tfpb.convention(landlord, cities=[city], state=state, qpvs=[trois_cites])
     report = tfpb.report(convention, year=2025)
     assert steps(client, landlord)[4] is False  # a draft report is not sent
     report.submit(by=landlord_admin)
