@@ -6,6 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes et organisations"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the production settings check)
         from .models import Enrolment, Kind
         from .registry import register_home_step
 

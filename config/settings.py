@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -23,11 +22,18 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DEBUG")
 
+# Settings production cannot do without. They are not raised here, so that commands needing no
+# secret (makemigrations, collectstatic) run anywhere; config/wsgi.py refuses to serve and
+# `check --deploy` fails while one is missing (accounts/checks.py), and Django itself refuses to
+# use an empty SECRET_KEY.
+MISSING_PRODUCTION_SETTINGS = []
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY doit être défini quand DEBUG est désactivé.")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+    if DEBUG:
+        SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+    else:
+        MISSING_PRODUCTION_SETTINGS.append("SECRET_KEY")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -160,7 +166,7 @@ if os.environ.get("EMAIL_HOST"):
 elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 else:
-    raise ImproperlyConfigured("EMAIL_HOST doit être défini quand DEBUG est désactivé.")
+    MISSING_PRODUCTION_SETTINGS.append("EMAIL_HOST")
 
 # Background work: the database is the queue; `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -198,9 +204,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # never change (releases are immutable), so a placeholder must not reach real data.
 OCDS_PREFIX = os.environ.get("OCDS_PREFIX", "")
 if not OCDS_PREFIX:
-    if not DEBUG:
-        raise ImproperlyConfigured("OCDS_PREFIX doit être défini quand DEBUG est désactivé.")
-    OCDS_PREFIX = "ocds-xxxxxx-qc"
+    if DEBUG:
+        OCDS_PREFIX = "ocds-xxxxxx-qc"
+    else:
+        MISSING_PRODUCTION_SETTINGS.append("OCDS_PREFIX")
 # Spreadsheet imports (leases/spreadsheets.py): refused above these sizes, validated in the
 # background above IMPORT_INLINE_MAX_BYTES.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 64 * 1024 * 1024))

@@ -26,6 +26,7 @@ import datetime
 import mimetypes
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -81,6 +82,9 @@ def release_on_commit(*, tender, tag, amendment=None, contract=None):
 
 
 def ocid_for(tender):
+    if not settings.OCDS_PREFIX:
+        # A published ocid can never change: no release without the real publisher prefix.
+        raise ImproperlyConfigured("OCDS_PREFIX doit être défini pour publier les données OCDS (voir le README).")
     return f"{settings.OCDS_PREFIX}-{tender.reference}"
 
 

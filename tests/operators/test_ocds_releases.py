@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -23,6 +24,14 @@ def test_ocid_is_the_prefix_from_settings_and_the_tender_reference(settings, ten
     assert release.ocid == f"ocds-b5fd17-qc-{tender.reference}" == release.data["ocid"]
     assert release.release_id == f"ocds-b5fd17-qc-{tender.reference}/01-tender" == release.data["id"]
     assert release.date == tender.published_at.replace(microsecond=0)
+
+
+def test_no_release_without_the_publisher_prefix(settings, tender):
+    """A published ocid can never change: production without OCDS_PREFIX publishes nothing."""
+    settings.OCDS_PREFIX = ""
+    with pytest.raises(ImproperlyConfigured, match="OCDS_PREFIX"):
+        record_release(tender=tender, tag="tender")
+    assert not Release.objects.exists()
 
 
 def test_the_notice_says_nothing_of_the_sealed_bids(staged, operator, operator2, landlord):
